@@ -1,0 +1,5 @@
+"""`python -m vigil` runs the command line."""
+
+from vigil.cli.app import main
+
+main()

@@ -1,0 +1,46 @@
+"""The `vigil` Typer application: the root command and the registry of command modules."""
+
+from __future__ import annotations
+
+import typer
+
+from vigil import __version__
+
+app = typer.Typer(
+    name="vigil",
+    help="Find, link, explain and evidence human-trafficking signals in online posts.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vigil {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Find, link, explain and evidence human-trafficking signals in online posts."""
+
+
+def _register() -> None:
+    # Imported here so `vigil --help` stays fast and each module owns its command.
+    from vigil.cli import extract_cmd, ingest_cmd, status_cmd, synth_cmd
+
+    for module in (synth_cmd, ingest_cmd, extract_cmd, status_cmd):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,87 @@
+"""vigil's one Settings object.
+
+Every setting can be given as an environment variable ``VIGIL_<NAME>`` (for example
+``VIGIL_HOME=/srv/vigil``). Build it with :func:`get_settings`; nothing is read at
+import time. docs/settings.md is generated from the field descriptions below, and a
+test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _default_home() -> Path:
+    return Path.home() / ".local" / "share" / "vigil"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. See docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="VIGIL_", extra="ignore", frozen=True)
+
+    home: Path = Field(
+        default_factory=_default_home,
+        description=(
+            "Data home: holds the corpus lake (lake/), quarantine files (quarantine/) "
+            "and the embedded workbench database (vigil.db). "
+            "Default: ~/.local/share/vigil."
+        ),
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the workbench database. Default: a SQLite file "
+            "vigil.db in the data home. Use postgresql+psycopg://user@host/db for "
+            "a shared server."
+        ),
+    )
+    default_region: str = Field(
+        default="US",
+        description="Default ISO 3166 region used to read phone numbers without a country code.",
+    )
+    batch_size: int = Field(
+        default=20_000,
+        ge=100,
+        le=1_000_000,
+        description=(
+            "Rows per ingest batch. Each batch is committed atomically to the lake; "
+            "memory use grows with it."
+        ),
+    )
+    progress: bool = Field(
+        default=True,
+        description="Show progress bars on long work (they are hidden anyway when not a TTY).",
+    )
+
+    @field_validator("default_region")
+    @classmethod
+    def _upper_region(cls, v: str) -> str:
+        v = v.strip().upper()
+        if len(v) != 2 or not v.isalpha():
+            raise ValueError("default_region must be a two-letter ISO 3166 code, e.g. US")
+        return v
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def workbench_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'vigil.db'}"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with keyword overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]
