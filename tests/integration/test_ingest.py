@@ -21,23 +21,34 @@ from vigil.lake import Lake
 from vigil.settings import Settings
 
 GOOD = [
-    {"platform": "ads.example", "source_id": f"a{i}", "title": f"Ad {i}", "body": f"Body &amp; text {i}",
-     "posted_at": "2026-01-0%dT10:00:00Z" % (1 + i % 9), "location": "Houston, TX"}
+    {
+        "platform": "ads.example",
+        "source_id": f"a{i}",
+        "title": f"Ad {i}",
+        "body": f"Body &amp; text {i}",
+        "posted_at": f"2026-01-0{1 + i % 9}T10:00:00Z",
+        "location": "Houston, TX",
+    }
     for i in range(250)
 ]
 BAD_LINES = [
     ("not json at all", "invalid JSON"),
     (json.dumps({"platform": "ads.example", "source_id": "x1"}), "body: missing or empty"),
-    (json.dumps({"platform": "ads.example", "body": "b", "posted_at": "soon"}), "posted_at: cannot read"),
+    (
+        json.dumps({"platform": "ads.example", "body": "b", "posted_at": "soon"}),
+        "posted_at: cannot read",
+    ),
     (json.dumps(["a", "list"]), "expected an object"),
 ]
 
 
-def write_jsonl(path: Path, rows: list[dict[str, object]], bad: list[tuple[str, str]] = ()) -> dict[int, str]:
+def write_jsonl(
+    path: Path, rows: list[dict[str, object]], bad: list[tuple[str, str]] = ()
+) -> dict[int, str]:
     """Write rows with bad lines spread through; return {line: expected reason}."""
     lines = [json.dumps(r) for r in rows]
     expected: dict[int, str] = {}
-    for k, (line, reason) in enumerate(bad):
+    for k, (line, _reason) in enumerate(bad):
         at = 10 + k * 37
         lines.insert(at, line)
     for number, line in enumerate(lines, start=1):
@@ -53,7 +64,9 @@ def lake_ids(settings: Settings) -> list[str]:
         return [r[0] for r in con.execute("SELECT id FROM posts ORDER BY id").fetchall()]
 
 
-def test_quarantine_keeps_valid_rows_and_records_line_and_reason(settings: Settings, tmp_path: Path) -> None:
+def test_quarantine_keeps_valid_rows_and_records_line_and_reason(
+    settings: Settings, tmp_path: Path
+) -> None:
     path = tmp_path / "posts.jsonl"
     expected = write_jsonl(path, GOOD, BAD_LINES)
     summary = ingest_files([path], settings)
@@ -79,8 +92,11 @@ def test_reingest_stores_nothing_twice(settings: Settings, tmp_path: Path) -> No
 
 def test_posts_without_source_id_dedupe_by_content(settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "posts.jsonl"
-    rows = [{"platform": "p", "body": "same text"}, {"platform": "p", "body": "same text"},
-            {"platform": "p", "body": "other text"}]
+    rows = [
+        {"platform": "p", "body": "same text"},
+        {"platform": "p", "body": "same text"},
+        {"platform": "p", "body": "other text"},
+    ]
     write_jsonl(path, rows)
     assert ingest_files([path], settings).stored == 2
     assert ingest_files([path], settings).stored == 0
@@ -114,7 +130,16 @@ def test_all_formats_store_the_same_posts(tmp_path: Path, settings: Settings) ->
 
 def test_normalised_text_is_kept_beside_the_raw(settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
-    write_jsonl(path, [{"platform": "p", "source_id": "1", "body": "<b>caf\u00c3\u00a9</b> &amp; \uff12\uff11\uff12"}])
+    write_jsonl(
+        path,
+        [
+            {
+                "platform": "p",
+                "source_id": "1",
+                "body": "<b>caf\u00c3\u00a9</b> &amp; \uff12\uff11\uff12",
+            }
+        ],
+    )
     ingest_files([path], settings)
     with Lake(settings.lake_dir) as lake, lake.query() as con:
         body, text = con.execute("SELECT body, body_text FROM posts").fetchone()
@@ -146,17 +171,30 @@ def test_run_is_recorded_in_the_workbench(settings: Settings, tmp_path: Path) ->
     with session_factory(engine)() as session:
         run = session.scalars(select(IngestRun)).one()
     engine.dispose()
-    assert (run.id, run.status, run.read, run.stored, run.quarantined) == (summary.run_id, "done", 6, 5, 1)
+    assert (run.id, run.status, run.read, run.stored, run.quarantined) == (
+        summary.run_id,
+        "done",
+        6,
+        5,
+        1,
+    )
     assert run.sources == [str(path)]
 
 
 def _ingest_subprocess(path: Path, home: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "VIGIL_HOME": str(home), "VIGIL_BATCH_SIZE": "100", "VIGIL_PROGRESS": "false"}
+    env = {
+        **os.environ,
+        "VIGIL_HOME": str(home),
+        "VIGIL_BATCH_SIZE": "100",
+        "VIGIL_PROGRESS": "false",
+    }
     return subprocess.Popen([sys.executable, "-m", "vigil", "ingest", str(path)], env=env)
 
 
 @pytest.mark.parametrize("kill_after_parts", [1, 3, 7])
-def test_a_killed_run_rerun_ends_with_exactly_one_clean_run(tmp_path: Path, kill_after_parts: int) -> None:
+def test_a_killed_run_rerun_ends_with_exactly_one_clean_run(
+    tmp_path: Path, kill_after_parts: int
+) -> None:
     rows = [dict(r, source_id=f"k{i}") for i, r in enumerate(GOOD * 12)]  # 3,000 posts
     path = tmp_path / "big.jsonl"
     write_jsonl(path, rows, BAD_LINES)
@@ -179,7 +217,8 @@ def test_a_killed_run_rerun_ends_with_exactly_one_clean_run(tmp_path: Path, kill
     def contents(home: Path) -> list[tuple[object, ...]]:
         files = str(home / "lake" / "posts" / "part-*.parquet")
         return duckdb.sql(
-            f"SELECT id, platform, source_id, title, body, body_text, posted_at FROM read_parquet('{files}') ORDER BY id"
+            "SELECT id, platform, source_id, title, body, body_text, posted_at "
+            f"FROM read_parquet('{files}') ORDER BY id"
         ).fetchall()
 
     killed_rows, clean_rows = contents(killed_home), contents(clean_home)

@@ -39,8 +39,20 @@ def test_ingest_run_round_trip(workbench_url: str) -> None:
     sessions = session_factory(engine)
     started = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     with sessions.begin() as s:
-        s.add(IngestRun(id="r1", started_at=started, status="running", sources=["a.jsonl", "b.csv"],
-                        read=0, stored=0, duplicates=0, quarantined=0, parts=0, tool_version="0.1.0"))
+        s.add(
+            IngestRun(
+                id="r1",
+                started_at=started,
+                status="running",
+                sources=["a.jsonl", "b.csv"],
+                read=0,
+                stored=0,
+                duplicates=0,
+                quarantined=0,
+                parts=0,
+                tool_version="0.1.0",
+            )
+        )
     with sessions.begin() as s:
         run = s.get(IngestRun, "r1")
         assert run is not None
@@ -60,8 +72,20 @@ def test_rollback_leaves_nothing(workbench_url: str) -> None:
     sessions = session_factory(engine)
     try:
         with sessions.begin() as s:
-            s.add(IngestRun(id="r2", started_at=datetime.now(UTC), status="running", sources=[],
-                            read=0, stored=0, duplicates=0, quarantined=0, parts=0, tool_version="x"))
+            s.add(
+                IngestRun(
+                    id="r2",
+                    started_at=datetime.now(UTC),
+                    status="running",
+                    sources=[],
+                    read=0,
+                    stored=0,
+                    duplicates=0,
+                    quarantined=0,
+                    parts=0,
+                    tool_version="x",
+                )
+            )
             s.flush()
             raise RuntimeError("boom")
     except RuntimeError:

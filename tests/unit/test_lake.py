@@ -11,10 +11,26 @@ from vigil.lake.schema import POSTS_SCHEMA
 
 
 def row(pid: str) -> dict[str, object]:
-    return {"id": pid, "platform": "p", "source_id": pid, "url": None, "posted_at": None, "title": "",
-            "body": "b", "title_text": "", "body_text": "b", "location": None, "author": None,
-            "images": [], "language": None, "meta_json": "{}", "content_hash": "h",
-            "ingest_run": "r", "source_file": "f", "source_line": 1}
+    return {
+        "id": pid,
+        "platform": "p",
+        "source_id": pid,
+        "url": None,
+        "posted_at": None,
+        "title": "",
+        "body": "b",
+        "title_text": "",
+        "body_text": "b",
+        "location": None,
+        "author": None,
+        "images": [],
+        "language": None,
+        "meta_json": "{}",
+        "content_hash": "h",
+        "ingest_run": "r",
+        "source_file": "f",
+        "source_line": 1,
+    }
 
 
 def test_append_dedupes_against_lake_and_batch(tmp_path: Path) -> None:

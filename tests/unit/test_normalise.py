@@ -37,6 +37,7 @@ def test_never_raises_and_output_is_clean(raw: str) -> None:
 @given(st.text(alphabet=st.characters(codec="ascii", exclude_characters="<&")))
 def test_plain_ascii_only_changes_whitespace(raw: str) -> None:
     out = normalise_text(raw)
-    assert out.split() == "".join(
-        ch for ch in raw if ch in "\t\n\r" or unicodedata.category(ch) != "Cc"
-    ).split()
+    assert (
+        out.split()
+        == "".join(ch for ch in raw if ch in "\t\n\r" or unicodedata.category(ch) != "Cc").split()
+    )

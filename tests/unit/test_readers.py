@@ -37,7 +37,12 @@ def test_csv_multiline_cells_keep_their_starting_line(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text('id,text\n1,"two\nlines"\n2,ok\n3,x,extra\n4,last\n', encoding="utf-8")
     records = list(read_records(path, "csv"))
-    assert [(r.line, r.error is None) for r in records] == [(2, True), (4, True), (5, False), (6, True)]
+    assert [(r.line, r.error is None) for r in records] == [
+        (2, True),
+        (4, True),
+        (5, False),
+        (6, True),
+    ]
     assert records[0].row == {"id": "1", "text": "two\nlines"}
     assert records[2].raw == "3,x,extra"
     assert records[2].error == "CSV row has 3 cells, the header has 2"

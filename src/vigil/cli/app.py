@@ -13,6 +13,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"max_content_width": 100, "terminal_width": 100},
 )
 
 

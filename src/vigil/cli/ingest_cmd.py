@@ -15,9 +15,13 @@ __all__ = ["register"]
 
 
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Input files (.jsonl, .csv, .parquet).", show_default=False),
+    paths: list[Path] = typer.Argument(
+        ..., help="Input files (.jsonl, .csv, .parquet).", show_default=False
+    ),
     fmt: str | None = typer.Option(
-        None, "--format", help=f"Force the input format ({', '.join(FORMATS)}) instead of the extension."
+        None,
+        "--format",
+        help=f"Force the input format ({', '.join(FORMATS)}) instead of the extension.",
     ),
     platform: str | None = typer.Option(
         None, "--platform", help="Platform name for rows that have no platform field."

@@ -28,7 +28,9 @@ def status(
     upgrade(settings.workbench_url)
     engine = make_engine(settings.workbench_url)
     with session_factory(engine)() as session:
-        runs = session.scalars(select(IngestRun).order_by(IngestRun.started_at.desc()).limit(5)).all()
+        runs = session.scalars(
+            select(IngestRun).order_by(IngestRun.started_at.desc()).limit(5)
+        ).all()
     engine.dispose()
     if as_json:
         payload = {
@@ -40,8 +42,14 @@ def status(
             "platforms": dict(stats.platforms),
             "languages": dict(stats.languages),
             "runs": [
-                {"id": r.id, "status": r.status, "read": r.read, "stored": r.stored,
-                 "duplicates": r.duplicates, "quarantined": r.quarantined}
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "read": r.read,
+                    "stored": r.stored,
+                    "duplicates": r.duplicates,
+                    "quarantined": r.quarantined,
+                }
                 for r in runs
             ],
         }
@@ -69,7 +77,14 @@ def status(
         for col in ("run", "status", "read", "stored", "duplicates", "quarantined"):
             rt.add_column(col, justify="right" if col not in ("run", "status") else "left")
         for r in runs:
-            rt.add_row(r.id, r.status, f"{r.read:,}", f"{r.stored:,}", f"{r.duplicates:,}", f"{r.quarantined:,}")
+            rt.add_row(
+                r.id,
+                r.status,
+                f"{r.read:,}",
+                f"{r.stored:,}",
+                f"{r.duplicates:,}",
+                f"{r.quarantined:,}",
+            )
         out_console.print(rt)
 
 

@@ -36,7 +36,7 @@ def normalise_text(raw: str) -> str:
         return ""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():
-        text = ftfy.fix_text(text, normalization=None, fix_line_breaks=False)
+        text = str(ftfy.fix_text(text, normalization=None, fix_line_breaks=False))
     if "<" in text:
         text = _SCRIPT.sub(" ", text)
         text = _BREAK_TAG.sub("\n", text)
@@ -53,4 +53,4 @@ def normalise_text(raw: str) -> str:
     if "\n" in text:
         text = "\n".join(line.strip() for line in text.split("\n"))
         text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip()
+    return str(text).strip()

@@ -63,9 +63,7 @@ def detect_format(path: Path, forced: str | None = None) -> str:
     return fmt
 
 
-def read_records(
-    path: Path, fmt: str, *, on_bytes: Progress | None = None
-) -> Iterator[RawRecord]:
+def read_records(path: Path, fmt: str, *, on_bytes: Progress | None = None) -> Iterator[RawRecord]:
     """Yield the records of ``path`` in ``fmt`` ("jsonl", "csv" or "parquet")."""
     if fmt == "jsonl":
         yield from _read_jsonl(path, on_bytes)

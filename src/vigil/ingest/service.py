@@ -108,7 +108,9 @@ def ingest_files(
                     except InvalidRow as exc:
                         quarantine.write(source, record.line, str(exc), record.row)
                         continue
-                    batch.append(to_lake_row(valid, run_id=run_id, source_file=source, line=record.line))
+                    batch.append(
+                        to_lake_row(valid, run_id=run_id, source_file=source, line=record.line)
+                    )
                     if len(batch) >= settings.batch_size:
                         flush()
             if batch:
@@ -156,7 +158,14 @@ class _RunLog:
                 if run is None:
                     return
                 counts = asdict(summary)
-                for key in ("read", "stored", "duplicates", "quarantined", "quarantine_file", "parts"):
+                for key in (
+                    "read",
+                    "stored",
+                    "duplicates",
+                    "quarantined",
+                    "quarantine_file",
+                    "parts",
+                ):
                     setattr(run, key, counts[key])
                 run.status = status
                 run.error = error

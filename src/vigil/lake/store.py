@@ -21,7 +21,6 @@ never shows half a batch, and re-running stores exactly what is missing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from vigil.lake.files import fsync_path, sql_literal
 from vigil.lake.schema import POSTS_SCHEMA
 
 __all__ = ["AppendResult", "Lake"]
@@ -80,7 +80,7 @@ class Lake:
         for tmp in sorted(self.posts_dir.glob(f"{_TMP}*")):
             name = tmp.name[len(_TMP) :]
             if name in committed:
-                os.replace(tmp, self.posts_dir / name)
+                tmp.replace(self.posts_dir / name)
                 actions.append(f"completed {name}")
             else:
                 tmp.unlink()
@@ -90,7 +90,7 @@ class Lake:
                 part.rename(part.with_name(f"orphan-{part.name}.bak"))
                 actions.append(f"set aside orphan {part.name}")
         if actions:
-            _fsync(self.posts_dir)
+            fsync_path(self.posts_dir)
         return actions
 
     # -- writing -----------------------------------------------------------------
@@ -122,7 +122,7 @@ class Lake:
         tmp = self.posts_dir / f"{_TMP}{name}"
         table = pa.Table.from_pylist(keep, schema=POSTS_SCHEMA)
         pq.write_table(table, tmp, compression="zstd")
-        _fsync(tmp)
+        fsync_path(tmp)
         ids = pa.table(
             {"id": table.column("id"), "part": pa.array([name] * len(keep), pa.string())}
         )
@@ -143,8 +143,8 @@ class Lake:
         finally:
             self._con.unregister("_new")
         self._con.execute("CHECKPOINT")
-        os.replace(tmp, self.posts_dir / name)
-        _fsync(self.posts_dir)
+        tmp.replace(self.posts_dir / name)
+        fsync_path(self.posts_dir)
         return AppendResult(len(keep), duplicates, name)
 
     # -- reading -----------------------------------------------------------------
@@ -161,9 +161,10 @@ class Lake:
         con = duckdb.connect()
         try:
             if self.part_files():
-                pattern = _sql_literal(str(self.posts_dir / "part-*.parquet"))
+                pattern = sql_literal(str(self.posts_dir / "part-*.parquet"))
                 con.execute(
-                    f"CREATE VIEW posts AS SELECT * FROM read_parquet({pattern}, union_by_name = true)"
+                    "CREATE VIEW posts AS SELECT * FROM "
+                    f"read_parquet({pattern}, union_by_name = true)"
                 )
             else:
                 con.register("_empty", POSTS_SCHEMA.empty_table())
@@ -172,22 +173,10 @@ class Lake:
         finally:
             con.close()
 
-    def iter_posts(self, columns: Iterable[str] | None = None, batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
+    def iter_posts(
+        self, columns: Iterable[str] | None = None, batch_size: int = 50_000
+    ) -> Iterator[pa.RecordBatch]:
         """Stream the posts table as Arrow record batches."""
         cols = list(columns) if columns else None
         for path in self.part_files():
             yield from pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=cols)
-
-
-def _sql_literal(text: str) -> str:
-    """Quote ``text`` as a SQL string literal (DDL cannot take parameters)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file or a directory entry to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

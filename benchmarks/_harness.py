@@ -1,0 +1,80 @@
+"""Tiny harness shared by the benchmark scripts: figures, subprocess timing, RSS."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure beside its baseline, measured in the same run."""
+
+    name: str
+    unit: str
+    value: float
+    baseline: float
+    baseline_label: str
+    higher_is_better: bool = True
+
+    @property
+    def ratio(self) -> float:
+        """How many times better vigil is than the baseline (>1 is better)."""
+        if self.higher_is_better:
+            return self.value / self.baseline if self.baseline else float("inf")
+        return self.baseline / self.value if self.value else float("inf")
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+
+
+def run_measured(args: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run a child process; return its wall time and its own peak RSS."""
+    code = (
+        "import resource, runpy, sys, time\n"
+        "sys.argv = sys.argv[1:]\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    if sys.argv[0] == '-c':\n"
+        "        exec(sys.argv[1])\n"
+        "    else:\n"
+        "        runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+        "except SystemExit as e:\n"
+        "    if e.code not in (0, 3, None): raise\n"
+        "dt = time.perf_counter() - t\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(f'@@MEASURED {dt} {rss}', file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**os.environ, "VIGIL_PROGRESS": "false", **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    marker = [line for line in proc.stderr.splitlines() if line.startswith("@@MEASURED")]
+    if proc.returncode != 0 or not marker:
+        raise RuntimeError(f"benchmark child failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    _, seconds, rss = marker[-1].split()
+    return Measured(float(seconds), float(rss), proc.stdout)
+
+
+def timed(fn: object) -> float:
+    t = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - t
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
