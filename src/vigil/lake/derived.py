@@ -27,13 +27,18 @@ _VERSION_FILE = "_version"
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """A derived table: ``name`` (its folder), a version, the input columns and the map."""
+    """A derived table: ``name`` (its folder), a version, the input columns and the map.
+
+    ``fn(posts, inputs)`` gets the part's posts (``columns`` only) and, in ``inputs``,
+    the same part of every stage named in ``requires`` (which must have run first).
+    """
 
     name: str
     version: str
     columns: tuple[str, ...]
     schema: pa.Schema
-    fn: Callable[[pa.Table], pa.Table]
+    fn: Callable[[pa.Table, dict[str, pa.Table]], pa.Table]
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,8 @@ def run_stage(
     out_dir = stage_dir(lake, stage.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     version_file = out_dir / _VERSION_FILE
+    # A stage's version includes the versions of the stages it reads, so an upstream
+    # change recomputes everything downstream.
     if not version_file.exists() or version_file.read_text().strip() != stage.version:
         for old in out_dir.glob("*.parquet"):
             old.unlink()
@@ -67,7 +74,8 @@ def run_stage(
             skipped += 1
             continue
         posts = pq.read_table(part, columns=list(stage.columns))
-        table = stage.fn(posts).cast(stage.schema)
+        inputs = {name: pq.read_table(stage_dir(lake, name) / part.name) for name in stage.requires}
+        table = stage.fn(posts, inputs).cast(stage.schema)
         tmp = out_dir / f".tmp-{part.name}"
         pq.write_table(table, tmp, compression="zstd")
         fsync_path(tmp)

@@ -1,0 +1,195 @@
+"""Linear-time normalisation of a text into a stream of digit clusters.
+
+This is the first half of phone extraction. It finds everything that can stand for
+digits, each with its offsets in the original text:
+
+* decimal digits of any script (ASCII, full-width, mathematical, Arabic-Indic, ...),
+  digit look-alikes (circled, dingbat, super/subscript), keycap emoji (the digit
+  before U+FE0F U+20E3);
+* spelled digits in English, Spanish, Portuguese and French, in any case, alone or
+  glued to each other and to numerals ("2ONE6", "fourfoureight", "dos uno seis");
+* the letters O/o for 0 and l/I for 1 when they sit between or next to digits.
+
+Adjacent pieces form a *cluster*. A cluster glued to other letters ("phone",
+"someone", "150hh", "call2125550123") loses its spelled/letter pieces on that side
+and is marked ``glued`` there, so it never joins a neighbour across those letters.
+
+Every step is a single left-to-right pass: one ``re`` scan with a single character
+class (no nesting, no backtracking), one Aho-Corasick pass for all number words, a sort
+of the pieces, and O(1) work per piece (edge extensions are capped at 4 chars).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from vigil.extract.tables import DIGIT_HOMOGLYPHS, LETTER_DIGITS, NUMBER_WORDS
+
+__all__ = ["Cluster", "clusters", "spelled_digit_words"]
+
+_DIGIT_RUN = re.compile("[\\d" + re.escape("".join(DIGIT_HOMOGLYPHS)) + "]+")
+# 2..4 look-alike letters standing alone ("555-Olll"); fixed-width look-arounds and
+# one bounded class repetition: constant work per position.
+_LETTER_RUN = re.compile(
+    "(?<![^\\W\\d_])[" + re.escape("".join(LETTER_DIGITS)) + "]{2,4}(?![^\\W\\d_])"
+)
+
+# Piece kinds.
+DIGIT = 0  # ASCII digits
+UNICODE = 1  # non-ASCII digits / look-alikes
+WORD = 2  # spelled digit
+LETTER = 3  # O/l standing for 0/1
+
+_MAX_EDGE = 4
+_KEYCAP_TAIL = frozenset("\ufe0f\ufe0e\u20e3")
+
+
+def spelled_digit_words() -> dict[str, str]:
+    """All spelled digit words of every language (lower-case) -> digit."""
+    out: dict[str, str] = {}
+    for table in NUMBER_WORDS.values():
+        out.update(table)
+    return out
+
+
+def _word_automaton() -> Any:
+    auto = ahocorasick.Automaton()
+    for word, digit in spelled_digit_words().items():
+        auto.add_word(word, (len(word), digit))
+    auto.make_automaton()
+    return auto
+
+
+# One Aho-Corasick pass finds every spelled digit (linear in text + matches).
+_WORDS = _word_automaton()
+
+
+def _digit_value(ch: str) -> str:
+    look = DIGIT_HOMOGLYPHS.get(ch)
+    if look is not None:
+        return look
+    return str(unicodedata.decimal(ch, unicodedata.digit(ch, 0)))
+
+
+@dataclass(slots=True)
+class Cluster:
+    """Adjacent digit pieces: ``digits`` read from ``text[start:end]``."""
+
+    start: int
+    end: int
+    digits: str
+    kinds: set[int] = field(default_factory=set)
+    glued_left: bool = False
+    glued_right: bool = False
+
+
+Piece = tuple[int, int, str, int]
+
+
+def _pieces(text: str, lower: str) -> list[Piece]:
+    pieces: list[Piece] = []
+    for m in _DIGIT_RUN.finditer(text):
+        s = m.group()
+        if s.isascii():
+            pieces.append((m.start(), m.end(), s, DIGIT))
+        else:
+            pieces.append((m.start(), m.end(), "".join(map(_digit_value, s)), UNICODE))
+    for m in _LETTER_RUN.finditer(text):
+        s = m.group()
+        pieces.append((m.start(), m.end(), "".join(LETTER_DIGITS[c] for c in s), LETTER))
+    for end, (size, digit) in _WORDS.iter(lower):
+        pieces.append((end + 1 - size, end + 1, digit, WORD))
+    pieces.sort(key=lambda p: (p[0], -p[1]))
+    return pieces
+
+
+def _letters_between(text: str, a: int, b: int) -> str | None:
+    """Digits for text[a:b] if it is 1..4 letter-digits (O, l, I), else None."""
+    if not 0 < b - a <= _MAX_EDGE:
+        return None
+    out = []
+    for ch in text[a:b]:
+        d = LETTER_DIGITS.get(ch)
+        if d is None:
+            return None
+        out.append(d)
+    return "".join(out)
+
+
+def _is_letter(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isalpha()
+
+
+def _finish(text: str, group: list[Piece]) -> Cluster | None:
+    """Turn adjacent pieces into a cluster, trimming letter pieces glued to words."""
+    # Extend over letter-digits on both edges ("Ol23" -> 0123, "oONE" -> 01).
+    start, end = group[0][0], group[-1][1]
+    a = start
+    while a > 0 and start - a < _MAX_EDGE and text[a - 1] in LETTER_DIGITS:
+        a -= 1
+    if a < start and not _is_letter(text, a - 1):
+        group.insert(0, (a, start, "".join(LETTER_DIGITS[c] for c in text[a:start]), LETTER))
+    b = end
+    while b < len(text) and b - end < _MAX_EDGE and text[b] in LETTER_DIGITS:
+        b += 1
+    if b > end and not _is_letter(text, b):
+        group.append((end, b, "".join(LETTER_DIGITS[c] for c in text[end:b]), LETTER))
+    glued_left = _is_letter(text, group[0][0] - 1)
+    glued_right = _is_letter(text, group[-1][1])
+    lo, hi = 0, len(group)
+    if glued_left:
+        while lo < hi and group[lo][3] in (WORD, LETTER):
+            lo += 1
+    if glued_right:
+        while hi > lo and group[hi - 1][3] in (WORD, LETTER):
+            hi -= 1
+    if lo >= hi:
+        return None
+    kept = group[lo:hi]
+    end = kept[-1][1]
+    while end < len(text) and text[end] in _KEYCAP_TAIL:  # keycap / variation marks
+        end += 1
+    return Cluster(
+        start=kept[0][0],
+        end=end,
+        digits="".join(p[2] for p in kept),
+        kinds={p[3] for p in kept},
+        glued_left=glued_left,
+        glued_right=glued_right,
+    )
+
+
+def clusters(text: str, lower: str) -> list[Cluster]:
+    """Digit clusters of ``text`` in order (``lower`` is ``text`` lower-cased)."""
+    out: list[Cluster] = []
+    group: list[Piece] = []
+    last_end = -1
+    for piece in _pieces(text, lower):
+        if piece[0] < last_end:  # overlapping spelled word: keep the first
+            continue
+        if group:
+            if piece[0] == last_end:
+                group.append(piece)
+            else:
+                sub = _letters_between(text, last_end, piece[0])
+                if sub is not None and (group[-1][3] != WORD or piece[3] != WORD):
+                    group.append((last_end, piece[0], sub, LETTER))
+                    group.append(piece)
+                else:
+                    done = _finish(text, group)
+                    if done is not None:
+                        out.append(done)
+                    group = [piece]
+        else:
+            group = [piece]
+        last_end = piece[1]
+    if group:
+        done = _finish(text, group)
+        if done is not None:
+            out.append(done)
+    return out

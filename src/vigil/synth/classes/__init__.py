@@ -1,0 +1,1 @@
+"""Templates, one module per family of post classes (each with en + es text)."""
