@@ -28,9 +28,16 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@rm -rf $(DEMO_DIR)
+	@echo "== 1. a synthetic corpus with ground truth (fictional data only)"
 	$(BIN)/vigil synth --posts $(DEMO_POSTS) --seed 7 --out $(DEMO_DIR)/corpus
-	VIGIL_HOME=$(DEMO_DIR)/home $(BIN)/vigil ingest $(DEMO_DIR)/corpus/posts.jsonl
+	@echo "== 2. scan: ingest, extract identifiers, indicators, risk, link into networks"
+	VIGIL_HOME=$(DEMO_DIR)/home $(BIN)/vigil scan $(DEMO_DIR)/corpus/posts.jsonl --out $(DEMO_DIR)/results --top 8 --clusters 3
+	@echo "== 3. how good is it? (against the planted truth)"
+	$(BIN)/vigil evaluate --truth $(DEMO_DIR)/corpus/truth.jsonl --results $(DEMO_DIR)/results
+	$(BIN)/vigil extract --jsonl $(DEMO_DIR)/corpus/posts.jsonl --truth $(DEMO_DIR)/corpus/truth.jsonl
+	@echo "== 4. what the data home holds"
 	VIGIL_HOME=$(DEMO_DIR)/home $(BIN)/vigil status
+	@echo "results: $(DEMO_DIR)/results (posts.parquet, clusters.parquet, evaluation.png)"
 
 postgres:
 	@scripts/test-postgres.sh >/dev/null

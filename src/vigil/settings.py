@@ -76,6 +76,10 @@ class Settings(BaseSettings):
         return self.home / "quarantine"
 
     @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
     def workbench_url(self) -> str:
         if self.database_url:
             return self.database_url

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vigil.extract.keccak import keccak256
 from vigil.synth.crypto import (
     base58check,
     bech32_address,
@@ -16,7 +17,6 @@ from vigil.synth.crypto import (
     eth_address,
     eth_checksum,
 )
-from vigil.synth.keccak import keccak256
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"

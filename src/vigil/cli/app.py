@@ -34,9 +34,29 @@ def _root(
 
 def _register() -> None:
     # Imported here so `vigil --help` stays fast and each module owns its command.
-    from vigil.cli import extract_cmd, ingest_cmd, status_cmd, synth_cmd
+    from vigil.cli import (
+        evaluate_cmd,
+        extract_cmd,
+        ingest_cmd,
+        link_cmd,
+        rules_cmd,
+        scan_cmd,
+        status_cmd,
+        synth_cmd,
+        train_cmd,
+    )
 
-    for module in (synth_cmd, ingest_cmd, extract_cmd, status_cmd):
+    for module in (
+        synth_cmd,
+        ingest_cmd,
+        extract_cmd,
+        scan_cmd,
+        link_cmd,
+        train_cmd,
+        evaluate_cmd,
+        rules_cmd,
+        status_cmd,
+    ):
         module.register(app)
 
 

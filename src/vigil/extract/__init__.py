@@ -30,8 +30,13 @@ from vigil.extract.base import DEFAULT_REGION, Doc, Extractor, get_extractor, re
 from vigil.extract.base import registered_kinds as registered_kinds
 from vigil.model import Identifier, IdentifierKind
 
+# Bump whenever extraction output (values, offsets, confidences, attrs) changes: the
+# pipeline keys cached extraction results on it.
+EXTRACTOR_VERSION = "1"
+
 __all__ = [
     "DEFAULT_REGION",
+    "EXTRACTOR_VERSION",
     "Doc",
     "Extractor",
     "extract",
@@ -61,8 +66,14 @@ def extract(
     found: list[Identifier] = []
     for kind in wanted:
         found.extend(doc.get(kind))
-    found.sort(key=lambda i: (i.start, i.end, str(i.kind)))
-    return _dedupe(found)
+    if len(found) > 1:
+        found.sort(key=_order)
+        return _dedupe(found)
+    return found
+
+
+def _order(i: Identifier) -> tuple[int, int, str]:
+    return i.start, i.end, i.kind.value
 
 
 def _dedupe(found: list[Identifier]) -> list[Identifier]:

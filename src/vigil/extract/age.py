@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vigil.extract._re import compile_re2, finditer
+from vigil.extract._re import compile_re2, scan
 from vigil.extract.base import Doc, FunctionExtractor, register
 from vigil.extract.tables import SPELLED_AGES
 from vigil.model import Identifier, IdentifierKind
@@ -28,6 +28,8 @@ _AGE = compile_re2(
     r"|tengo\s+" + _NUM + r"(?:\s+a[ñn]os)?(?:[^0-9a-z]|$)"
     r")"
 )
+# Every spelled age starts with one of these words (a cheap pre-check).
+_SPELLED_HINTS = tuple(sorted({k.split()[0].split("-")[0] for k in SPELLED_AGES}))
 
 
 def _value(s: str) -> int | None:
@@ -40,17 +42,21 @@ def _value(s: str) -> int | None:
 def extract_ages(doc: Doc) -> Iterator[Identifier]:
     """Ages stated in ``doc`` (10..99)."""
     text = doc.text
-    for m in finditer(_AGE, text):
-        group = next(g for g in range(1, 6) if m.group(g) is not None)
-        age = _value(m.group(group))
+    if not doc.has_ascii_digit:
+        low = doc.lower
+        if not any(h in low for h in _SPELLED_HINTS):
+            return  # no "\\d{2}" and no spelled age: the pattern cannot match
+    for sp in scan(_AGE, doc.utf8):
+        group = next(g for g in range(1, 6) if sp[g][0] >= 0)
+        start, end = sp[group]
+        age = _value(text[start:end])
         if age is None or not 10 <= age <= 99:
             continue
-        start = m.start(group)
-        end = m.end(group)
+        m_start, m_end = sp[0]
         # Widen raw to the whole phrase, without the boundary characters.
-        phrase_start = m.start() + (1 if m.start() < start and not text[m.start()].isalpha()
-                                    and text[m.start()] not in "'’" else 0)  # fmt: skip
-        phrase_end = m.end()
+        phrase_start = m_start + (1 if m_start < start and not text[m_start].isalpha()
+                                  and text[m_start] not in "'’" else 0)  # fmt: skip
+        phrase_end = m_end
         while phrase_end > end and not text[phrase_end - 1].isalnum():
             phrase_end -= 1
         if phrase_end < len(text) and text[phrase_end].isalnum():

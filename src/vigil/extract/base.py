@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
+from vigil.extract._re import Utf8
 from vigil.model import Identifier, IdentifierKind
 
 __all__ = [
@@ -73,12 +74,14 @@ class Doc:
     another kind, so extractors can avoid or reuse each other's spans.
     """
 
-    __slots__ = ("_cache", "_lower", "region", "text")
+    __slots__ = ("_cache", "_digit", "_lower", "_utf8", "region", "text")
 
     def __init__(self, text: str, region: str = DEFAULT_REGION) -> None:
         self.text = text
         self.region = (region or DEFAULT_REGION).upper()
         self._lower: str | None = None
+        self._utf8: Utf8 | None = None
+        self._digit: bool | None = None
         self._cache: dict[IdentifierKind, list[Identifier]] = {}
 
     @property
@@ -86,6 +89,21 @@ class Doc:
         if self._lower is None:
             self._lower = _lower_same_length(self.text)
         return self._lower
+
+    @property
+    def has_ascii_digit(self) -> bool:
+        """True if the text has a digit 0-9 (a cheap pre-check for several kinds)."""
+        if self._digit is None:
+            text = self.text
+            self._digit = any(d in text for d in "0123456789")
+        return self._digit
+
+    @property
+    def utf8(self) -> Utf8:
+        """The text encoded once for every RE2 scan (:func:`vigil.extract._re.scan`)."""
+        if self._utf8 is None:
+            self._utf8 = Utf8(self.text)
+        return self._utf8
 
     def get(self, kind: IdentifierKind) -> list[Identifier]:
         """Results of the registered extractor for ``kind`` on this text (cached)."""

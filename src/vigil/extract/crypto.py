@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vigil.extract._re import compile_re2, finditer
+from vigil.extract._re import compile_re2, scan
 from vigil.extract.base import Doc, FunctionExtractor, register
 from vigil.extract.checksums import b58decode_check, bech32_decode, valid_eth
 from vigil.model import Identifier, IdentifierKind
@@ -53,9 +53,13 @@ def classify(addr: str) -> tuple[str, str] | None:
 
 def extract_crypto(doc: Doc) -> Iterator[Identifier]:
     """Bitcoin and Ethereum addresses with a valid checksum."""
-    for m in finditer(_ADDR, doc.text):
-        addr = m.group(1)
-        if m.end(1) < len(doc.text) and doc.text[m.end(1)].isalnum():
+    text = doc.text
+    if "1" not in text and "3" not in text and "0" not in text:
+        return  # every address form starts with "bc1", "1", "3" or "0x"
+    for sp in scan(_ADDR, doc.utf8):
+        a_start, a_end = sp[1]
+        addr = text[a_start:a_end]
+        if a_end < len(text) and text[a_end].isalnum():
             continue
         found = classify(addr)
         if found is None:
@@ -66,8 +70,8 @@ def extract_crypto(doc: Doc) -> Iterator[Identifier]:
             kind=IdentifierKind.CRYPTO,
             value=value,
             raw=addr,
-            start=m.start(1),
-            end=m.end(1),
+            start=a_start,
+            end=a_end,
             confidence=0.8 if kind == "hex" else 0.99,
             attrs={"chain": chain, "type": kind},
         )

@@ -33,11 +33,11 @@ from vigil.extract.tables import DIGIT_HOMOGLYPHS, LETTER_DIGITS, NUMBER_WORDS
 __all__ = ["Cluster", "clusters", "spelled_digit_words"]
 
 _DIGIT_RUN = re.compile("[\\d" + re.escape("".join(DIGIT_HOMOGLYPHS)) + "]+")
-# 2..4 look-alike letters standing alone ("555-Olll"); fixed-width look-arounds and
-# one bounded class repetition: constant work per position.
-_LETTER_RUN = re.compile(
-    "(?<![^\\W\\d_])[" + re.escape("".join(LETTER_DIGITS)) + "]{2,4}(?![^\\W\\d_])"
-)
+# 2..4 look-alike letters standing alone ("555-Olll"): one bounded class repetition
+# and a fixed-width look-ahead, constant work per position. The "not after a letter"
+# side is checked in Python (_pieces): the pattern then starts with a character
+# class, which re scans for quickly, instead of a look-behind tried at every position.
+_LETTER_RUN = re.compile("[" + re.escape("".join(LETTER_DIGITS)) + "]{2,4}(?![^\\W\\d_])")
 
 # Piece kinds.
 DIGIT = 0  # ASCII digits
@@ -67,6 +67,11 @@ def _word_automaton() -> Any:
 
 # One Aho-Corasick pass finds every spelled digit (linear in text + matches).
 _WORDS = _word_automaton()
+
+
+def _is_word_letter(ch: str) -> bool:
+    """``re``'s ``[^\\W\\d_]`` for one character: alphanumeric but not a decimal digit."""
+    return ch.isalnum() and not ch.isdecimal()
 
 
 def _digit_value(ch: str) -> str:
@@ -99,13 +104,24 @@ def _pieces(text: str, lower: str) -> list[Piece]:
             pieces.append((m.start(), m.end(), s, DIGIT))
         else:
             pieces.append((m.start(), m.end(), "".join(map(_digit_value, s)), UNICODE))
+    digit_runs = len(pieces)
     for m in _LETTER_RUN.finditer(text):
+        a = m.start()
+        if a and _is_word_letter(text[a - 1]):
+            # Inside a word: every character of this match is a letter, so no
+            # stand-alone run can start within it either.
+            continue
         s = m.group()
-        pieces.append((m.start(), m.end(), "".join(LETTER_DIGITS[c] for c in s), LETTER))
+        pieces.append((a, m.end(), "".join(LETTER_DIGITS[c] for c in s), LETTER))
     for end, (size, digit) in _WORDS.iter(lower):
         pieces.append((end + 1 - size, end + 1, digit, WORD))
-    pieces.sort(key=lambda p: (p[0], -p[1]))
+    if len(pieces) > digit_runs:  # digit runs alone come sorted and disjoint
+        pieces.sort(key=_piece_order)
     return pieces
+
+
+def _piece_order(p: Piece) -> tuple[int, int]:
+    return p[0], -p[1]
 
 
 def _letters_between(text: str, a: int, b: int) -> str | None:
@@ -127,8 +143,17 @@ def _is_letter(text: str, i: int) -> bool:
 
 def _finish(text: str, group: list[Piece]) -> Cluster | None:
     """Turn adjacent pieces into a cluster, trimming letter pieces glued to words."""
-    # Extend over letter-digits on both edges ("Ol23" -> 0123, "oONE" -> 01).
     start, end = group[0][0], group[-1][1]
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if not before.isalpha() and not after.isalpha() and after not in _KEYCAP_TAIL:
+        # Common case ("555-0123"): no letter on either edge, so nothing to extend,
+        # nothing glued, nothing to trim.
+        if len(group) == 1:
+            p = group[0]
+            return Cluster(start, end, p[2], {p[3]})
+        return Cluster(start, end, "".join(p[2] for p in group), {p[3] for p in group})
+    # Extend over letter-digits on both edges ("Ol23" -> 0123, "oONE" -> 01).
     a = start
     while a > 0 and start - a < _MAX_EDGE and text[a - 1] in LETTER_DIGITS:
         a -= 1
@@ -176,7 +201,11 @@ def clusters(text: str, lower: str) -> list[Cluster]:
             if piece[0] == last_end:
                 group.append(piece)
             else:
-                sub = _letters_between(text, last_end, piece[0])
+                sub = (
+                    _letters_between(text, last_end, piece[0])
+                    if piece[0] - last_end <= _MAX_EDGE
+                    else None
+                )
                 if sub is not None and (group[-1][3] != WORD or piece[3] != WORD):
                     group.append((last_end, piece[0], sub, LETTER))
                     group.append(piece)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vigil.extract._re import compile_re2, finditer
+from vigil.extract._re import compile_re2, scan
 from vigil.extract.base import Doc, FunctionExtractor, register
 from vigil.extract.tables import TLDS
 from vigil.model import Identifier, IdentifierKind
@@ -36,6 +36,12 @@ def normalize_email(value: str) -> str:
 def _labels(domain: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     pos = 0
+    if domain.isascii() and domain.replace(".", "").replace("-", "").isalnum():
+        # Plain "example.co.uk" (the common case): every separator is one ".".
+        for label in domain.split("."):
+            out.append((pos, pos + len(label), label))
+            pos += len(label) + 1
+        return out
     for sep in _SEP.finditer(domain):
         out.append((pos, sep.start(), domain[pos : sep.start()]))
         pos = sep.end()
@@ -55,10 +61,10 @@ def extract_emails(doc: Doc) -> Iterator[Identifier]:
     if not _has_hint(doc):
         return
     text = doc.text
-    for m in finditer(_EMAIL, text):
-        local, at, domain = m.group(1), m.group(2), m.group(3)
+    for sp in scan(_EMAIL, doc.utf8):
+        (ls, le), (as_, ae), (dom_start, de) = sp[1], sp[2], sp[3]
+        local, at, domain = text[ls:le], text[as_:ae], text[dom_start:de]
         plain_at = at == "@"
-        dom_start = m.start(3)
         labels = _labels(domain)
         # Longest prefix of labels that ends in a valid top-level domain.
         best = -1
@@ -77,7 +83,7 @@ def extract_emails(doc: Doc) -> Iterator[Identifier]:
         if not local:
             continue
         end = dom_start + labels[best][1]
-        start = m.start(1)
+        start = ls
         if start > 0 and text[start - 1] in "._%+-":
             continue
         value = local + "@" + ".".join(lbl[2] for lbl in labels[: best + 1])

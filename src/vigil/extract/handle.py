@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vigil.extract._re import compile_re2, finditer
+from vigil.extract._re import compile_re2, scan
 from vigil.extract.base import Doc, FunctionExtractor, inside, register
 from vigil.extract.digits import spelled_digit_words
 from vigil.extract.tables import HANDLE_KEYWORDS, HANDLE_URLS
@@ -154,16 +154,17 @@ def extract_handles(doc: Doc) -> Iterator[Identifier]:
     """Handles announced by a platform keyword or written as a profile link."""
     text = doc.text
     seen: set[tuple[int, int]] = set()
-    for m in finditer(_PROFILE, text) if "/" in text else ():
-        host = m.group(2).lower()
+    for sp in scan(_PROFILE, doc.utf8) if "/" in text else ():
+        host = text[sp[2][0] : sp[2][1]].lower()
         platform = HANDLE_URLS.get(host)
-        handle = _clean(m.group(3))
+        h_start = sp[3][0]
+        handle = _clean(text[h_start : sp[3][1]])
         if platform is None or len(handle) < 2 or handle.lower() in _RESERVED_PATHS:
             continue
         if handle.isdigit():
             continue
-        start, end = m.start(1), m.start(3) + len(handle)
-        seen.add((m.start(3), end))
+        start, end = sp[1][0], h_start + len(handle)
+        seen.add((h_start, end))
         yield Identifier(
             kind=IdentifierKind.HANDLE,
             value=normalize_handle(platform, handle),
@@ -174,14 +175,15 @@ def extract_handles(doc: Doc) -> Iterator[Identifier]:
             attrs={"platform": platform, "source": "link"},
         )
     phones: list[tuple[int, int]] | None = None
-    for m in finditer(_KEYWORD, text):
-        keyword, sep, handle = m.group(1), m.group(2), _clean(m.group(3))
+    for sp in scan(_KEYWORD, doc.utf8):
+        (k_start, k_end), (s_start, s_end), (h_start, h_end) = sp[1], sp[2], sp[3]
+        keyword, sep, handle = text[k_start:k_end], text[s_start:s_end], _clean(text[h_start:h_end])
         platform = _platform_of(keyword)
         if platform is None or len(handle) < 2 or not any(c.isalpha() for c in handle):
             continue
         if handle.lower() in _DIGIT_WORDS:
             continue  # "whatsapp: uno dos ..." is a phone
-        if (m.start(3), m.start(3) + len(handle)) in seen:
+        if (h_start, h_start + len(handle)) in seen:
             continue
         bare = not sep.strip()
         low_kw = keyword.lower()
@@ -193,14 +195,14 @@ def extract_handles(doc: Doc) -> Iterator[Identifier]:
             "com", "net", "org", "me"
         }):  # fmt: skip
             continue  # a link or e-mail, handled elsewhere
-        end = m.start(3) + len(handle)
+        end = h_start + len(handle)
         if end < len(text) and text[end] == "@":
             continue  # local part of an e-mail
         if phones is None:
             phones = doc.spans(IdentifierKind.PHONE)
-        if phones and inside(phones, m.start(3), end):
+        if phones and inside(phones, h_start, end):
             continue  # "whatsapp: two one two ..." is a phone
-        start = m.start(1)
+        start = k_start
         yield Identifier(
             kind=IdentifierKind.HANDLE,
             value=normalize_handle(platform, handle),

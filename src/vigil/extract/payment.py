@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vigil.extract._re import compile_re2, finditer
+from vigil.extract._re import compile_re2, scan
 from vigil.extract.base import Doc, FunctionExtractor, register
 from vigil.model import Identifier, IdentifierKind
 
@@ -110,52 +110,55 @@ def extract_payments(doc: Doc) -> Iterator[Identifier]:
     """Cash App, Venmo, PayPal and Zelle identifiers in ``doc``."""
     text, low = doc.text, doc.lower
     if "$" in text:
-        for m in finditer(_CASHTAG, text):
-            tag = m.group(2).rstrip(".-")
+        for sp in scan(_CASHTAG, doc.utf8):
+            t_start, t_end = sp[2]
+            tag = text[t_start:t_end].rstrip(".-")
             if tag.lower() in _CURRENCY_CODES:
                 continue
-            end = m.start(2) + len(tag)
-            yield _ident(doc, m.start(1), end, normalize_payment("cashapp", tag), 0.9,
+            end = t_start + len(tag)
+            yield _ident(doc, sp[1][0], end, normalize_payment("cashapp", tag), 0.9,
                          "cashapp")  # fmt: skip
     if not any(k in low for k in ("cash", "ca$h", "venmo", "paypal", "pay pal", "zelle")):
         return
     taken: set[int] = set()
-    for m in finditer(_LINK, text):
-        service = _SERVICES[m.group(2).lower()]
-        taken.add(m.start(3))
-        handle = m.group(3).rstrip(".-")
-        yield _ident(doc, m.start(1), m.start(3) + len(handle), normalize_payment(service, handle),
+    for sp in scan(_LINK, doc.utf8):
+        service = _SERVICES[text[sp[2][0] : sp[2][1]].lower()]
+        h_start = sp[3][0]
+        taken.add(h_start)
+        handle = text[h_start : sp[3][1]].rstrip(".-")
+        yield _ident(doc, sp[1][0], h_start + len(handle), normalize_payment(service, handle),
                      0.97, service)  # fmt: skip
-    for m in finditer(_SERVICE, text):
-        key = "".join(m.group(2).lower().split())
+    for sp in scan(_SERVICE, doc.utf8):
+        key = "".join(text[sp[2][0] : sp[2][1]].lower().split())
         found_service = _SERVICES.get(key)
-        handle = m.group(3).rstrip("-_.")
-        if found_service is None or m.start(3) in taken or handle.lower() in _NOT_HANDLES:
+        h_start = sp[3][0]
+        handle = text[h_start : sp[3][1]].rstrip("-_.")
+        if found_service is None or h_start in taken or handle.lower() in _NOT_HANDLES:
             continue
         service = found_service
         if not any(c.isalpha() for c in handle):
             continue  # a phone number: see _referred
-        if service == "cashapp" and doc.text[m.start(3) - 1] == "$":  # the $cashtag
+        if service == "cashapp" and text[h_start - 1] == "$":  # the $cashtag
             continue
-        end = m.start(3) + len(handle)
+        end = h_start + len(handle)
         if end < len(text) and text[end] in "@.":
             continue  # an e-mail address: handled below
         if service == "paypal" and handle.lower() in {"me", "com"}:
             continue
-        yield _ident(doc, m.start(1), end, normalize_payment(service, handle), 0.85, service)
+        yield _ident(doc, sp[1][0], end, normalize_payment(service, handle), 0.85, service)
     yield from _referred(doc)
 
 
 def _referred(doc: Doc) -> Iterator[Identifier]:
     """Zelle/PayPal followed (within 40 chars) by an e-mail or a phone."""
-    refs = list(finditer(_REFERRERS, doc.text))
+    refs = list(scan(_REFERRERS, doc.utf8))
     if not refs:
         return
     emails = doc.get(IdentifierKind.EMAIL)
     phones = doc.get(IdentifierKind.PHONE)
-    for m in refs:
-        service = "zelle" if m.group(1).lower() == "zelle" else "paypal"
-        after = m.end(1)
+    for sp in refs:
+        (r_start, after) = sp[1]
+        service = "zelle" if doc.text[r_start:after].lower() == "zelle" else "paypal"
         options = list(emails) + list(phones)
         near = [i for i in options if after <= i.start <= after + _WINDOW]
         if not near:
@@ -164,7 +167,7 @@ def _referred(doc: Doc) -> Iterator[Identifier]:
         between = doc.text[after : ident.start]
         if any(c in between for c in ".!?\n"):
             continue
-        yield _ident(doc, m.start(1), ident.end, f"{service}:{ident.value}", 0.9, service,
+        yield _ident(doc, r_start, ident.end, f"{service}:{ident.value}", 0.9, service,
                      via=str(ident.kind))  # fmt: skip
 
 

@@ -52,10 +52,13 @@ def _validate(digits: str, region: str, plus: bool) -> tuple[str, str] | None:
         num = phonenumbers.parse(("+" if plus else "") + digits, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(num):
+    # phonenumbers.is_valid_number(num) is exactly this, but would look the number's
+    # region up a second time (for +1 numbers a scan over the NANP regions).
+    number_region = phonenumbers.region_code_for_number(num)
+    if number_region is None or not phonenumbers.is_valid_number_for_region(num, number_region):
         return None
     e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-    return e164, phonenumbers.region_code_for_number(num) or region
+    return e164, number_region or region
 
 
 def normalize_phone(value: str, region: str = "US") -> str | None:
@@ -140,8 +143,8 @@ def _runs(doc: Doc) -> Iterator[list[tuple[Cluster, bool]]]:
     """Runs of joinable clusters; each item is (cluster, joined with filler words)."""
     text = doc.text
     cl = clusters(text, doc.lower)
-    if not cl:
-        return
+    if sum(len(c.digits) for c in cl) < MIN_DIGITS:
+        return  # not enough digits for any number (blocking only removes clusters)
     avoid = doc.spans(IdentifierKind.URL, IdentifierKind.EMAIL)
     blocked = [
         len(c.digits) > MAX_DIGITS
@@ -248,6 +251,8 @@ def extract_phones(doc: Doc) -> Iterator[Identifier]:
     """Phone numbers in ``doc`` as E.164, default region ``doc.region``."""
     region = doc.region
     for run in _runs(doc):
+        if sum(len(c.digits) for c, _ in run) < MIN_DIGITS:
+            continue  # every window of this run is too short
         n = len(run)
         i = 0
         while i < n:

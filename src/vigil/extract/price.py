@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vigil.extract._re import compile_re2, finditer
+from vigil.extract._re import Spans, compile_re2, scan
 from vigil.extract.base import Doc, FunctionExtractor, register
 from vigil.extract.tables import CURRENCY_SYMBOLS, CURRENCY_WORDS, DOLLAR_REGIONS, PRICE_UNITS
 from vigil.model import Identifier, IdentifierKind
@@ -46,35 +46,48 @@ def _unit(token: str | None) -> str:
     return PRICE_UNITS.get(" ".join(token.lower().split()), "unknown")
 
 
+# Group numbers per alternative: (amount, cents, currency or 0, unit).
+_GROUPS = {1: (2, 3, 1, 4), 5: (5, 6, 7, 8), 9: (9, 10, 0, 11)}
+
+
+def _group(text: str, spans: Spans, g: int) -> str | None:
+    s, e = spans[g]
+    return None if s < 0 else text[s:e]
+
+
 def extract_prices(doc: Doc) -> Iterator[Identifier]:
     """Prices and rates in ``doc``."""
     text = doc.text
-    for m in finditer(_PRICE, text):
-        if m.group(1) is not None:
-            cur, amount, cents, unit, first = m.group(1), m.group(2), m.group(3), m.group(4), 1
-        elif m.group(5) is not None:
-            amount, cents, cur, unit, first = m.group(5), m.group(6), m.group(7), m.group(8), 5
-        else:
-            amount, cents, cur, unit, first = m.group(9), m.group(10), None, m.group(11), 9
-        value = int(amount.replace(",", ""))
+    if not doc.has_ascii_digit:
+        return  # every amount is written with digits 0-9
+    for sp in scan(_PRICE, doc.utf8):
+        # Alternatives: 1 symbol-first, 5 amount-then-currency, 9 amount-then-unit;
+        # each is (currency, amount, cents, unit) or (amount, cents, currency, unit).
+        first = 1 if sp[1][0] >= 0 else 5 if sp[5][0] >= 0 else 9
+        amount_g, cents_g, cur_g, unit_g = _GROUPS[first]
+        amount = sp[amount_g]
+        cur = _group(text, sp, cur_g) if cur_g else None
+        value = int(text[amount[0] : amount[1]].replace(",", ""))
         if cur is None and not 30 <= value <= 5000:
             continue
         if value == 0:
             continue
-        last = max(g for g in range(1, 12) if m.group(g) is not None and g >= first)
-        start, end = m.start(first), m.end(last)
+        last = max(g for g in range(first, 12) if sp[g][0] >= 0)
+        start, end = sp[first][0], sp[last][1]
         if end < len(text) and text[end].isalnum():
             continue
-        number = f"{value}.{cents}" if cents and cents != "00" else str(value)
+        cents_s = _group(text, sp, cents_g)
+        unit_s = _group(text, sp, unit_g)
+        number = f"{value}.{cents_s}" if cents_s and cents_s != "00" else str(value)
         code = _currency(cur, doc.region) if cur else DOLLAR_REGIONS.get(doc.region, "USD")
         yield Identifier(
             kind=IdentifierKind.PRICE,
-            value=f"{number} {code}/{_unit(unit)}",
+            value=f"{number} {code}/{_unit(unit_s)}",
             raw=text[start:end],
             start=start,
             end=end,
             confidence=0.9 if cur else 0.7,
-            attrs={"amount": float(f"{value}.{cents or 0}"), "currency": code},
+            attrs={"amount": float(f"{value}.{cents_s or 0}"), "currency": code},
         )
 
 

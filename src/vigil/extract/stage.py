@@ -7,8 +7,9 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from vigil.extract import extract_post_fields
+from vigil.extract import extract
 from vigil.extract.regions import region_for_location
+from vigil.model import Identifier
 
 __all__ = ["OUTPUT_SCHEMA", "extract_table"]
 
@@ -27,12 +28,18 @@ OUTPUT_SCHEMA = pa.schema(
 )
 
 
+_Row = tuple[str, str, str, int, int, float, str]  # kind, value, raw, start, end, conf, attrs
+_MEMO_LIMIT = 200_000
+
+
 def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     """One row per identifier found in ``table`` (columns id, title_text, body_text).
 
     ``field`` is ``title`` or ``body``; offsets index that field's text. If the table
     has a ``location`` column, each post's phone region comes from it (``"Sydney,
-    AU"`` -> AU), ``region`` otherwise.
+    AU"`` -> AU), ``region`` otherwise. A text repeated within the table (reposted
+    ads, templated titles) is extracted once: extraction is a pure function of the
+    text and its region.
     """
     cols: dict[str, list[Any]] = {name: [] for name in OUTPUT_SCHEMA.names}
     ids = table.column("id").to_pylist()
@@ -44,16 +51,36 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
         else [None] * len(ids)
     )
     default = region or "US"
+    memo: dict[tuple[str, str], list[_Row]] = {}
+    post_ids, fields = cols["post_id"], cols["field"]
+    kinds, values, raws = cols["kind"], cols["value"], cols["raw"]
+    starts, ends, confs, attrs = cols["start"], cols["end"], cols["confidence"], cols["attrs_json"]
     for pid, title, body, loc in zip(ids, titles, bodies, locations, strict=True):
         post_region = region_for_location(loc, default)
-        for field, ident in extract_post_fields(title or "", body or "", region=post_region):
-            cols["post_id"].append(pid)
-            cols["field"].append(field)
-            cols["kind"].append(str(ident.kind))
-            cols["value"].append(ident.value)
-            cols["raw"].append(ident.raw)
-            cols["start"].append(ident.start)
-            cols["end"].append(ident.end)
-            cols["confidence"].append(ident.confidence)
-            cols["attrs_json"].append(orjson.dumps(ident.attrs).decode() if ident.attrs else "{}")
+        for field, text in (("title", title or ""), ("body", body or "")):
+            if not text:
+                continue
+            key = (text, post_region)
+            rows = memo.get(key)
+            if rows is None:
+                rows = [_row(ident) for ident in extract(text, region=post_region)]
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = rows
+            for kind, value, raw, start, end, conf, attrs_json in rows:
+                post_ids.append(pid)
+                fields.append(field)
+                kinds.append(kind)
+                values.append(value)
+                raws.append(raw)
+                starts.append(start)
+                ends.append(end)
+                confs.append(conf)
+                attrs.append(attrs_json)
     return pa.table(cols, schema=OUTPUT_SCHEMA)
+
+
+def _row(ident: Identifier) -> _Row:
+    attrs_json = orjson.dumps(ident.attrs).decode() if ident.attrs else "{}"
+    return (str(ident.kind), ident.value, ident.raw, ident.start, ident.end, ident.confidence,
+            attrs_json)  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vigil.extract._re import compile_re2, finditer
+from vigil.extract._re import compile_re2, scan
 from vigil.extract.base import Doc, FunctionExtractor, inside, register
 from vigil.extract.tables import TLDS
 from vigil.model import Identifier, IdentifierKind
@@ -56,9 +56,9 @@ def extract_urls(doc: Doc) -> Iterator[Identifier]:
     if "." not in text:
         return
     emails: list[tuple[int, int]] | None = None
-    for m in finditer(_URL, text):
-        start = m.start()
-        raw = _trim(m.group())
+    for sp in scan(_URL, doc.utf8):
+        start, end = sp[0]
+        raw = _trim(text[start:end])
         if not raw or "." not in raw:
             continue
         if start > 0 and text[start - 1] in "@.-_":

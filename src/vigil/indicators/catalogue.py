@@ -9,6 +9,7 @@ patterns under each indicator.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -16,11 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from vigil.indicators.context import MatchContext
-from vigil.indicators.matcher import Matcher
-from vigil.indicators.rules import Result, Tri
+from vigil.indicators.matcher import Matcher, TextMatches
+from vigil.indicators.rules import Result, Span, Tri
 from vigil.indicators.schema import (
     CatalogueError,
     CatalogueSpec,
@@ -74,6 +75,14 @@ class Catalogue:
     def __repr__(self) -> str:
         return f"Catalogue(version={self.version!r}, indicators={len(self.indicators)})"
 
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the whole catalogue (terms, patterns, weights, states).
+
+        Cached results are keyed on it, so any edit to the catalogue data rescores.
+        """
+        return hashlib.sha256(repr(self.spec).encode("utf-8")).hexdigest()[:16]
+
     def band(self, risk: float) -> str:
         """``low``, ``review`` or ``high`` for a risk, by the catalogue thresholds."""
         if risk >= self.high:
@@ -90,7 +99,7 @@ class Catalogue:
     ) -> Evaluation:
         """Evaluate every active and shadow indicator over one post's text and data."""
         folded = fold(text)
-        matches = self._matcher.match(text, folded)
+        matches = _outside_identifiers(self._matcher.match(text, folded), text, identifiers)
         ctx = MatchContext(text, folded, matches, identifiers, features or {})
         found_terms = matches.terms.keys()
         found_patterns = matches.patterns.keys()
@@ -114,6 +123,36 @@ class Catalogue:
             for ind in self.indicators
         )
         return Catalogue(replace(self.spec, indicators=inds))
+
+
+#: Words inside these identifiers are not evidence: "New" in "New Orleans", "sweet" in
+#: an e-mail address or a URL path.
+_MASKING_KINDS = frozenset({"place", "url", "email", "handle", "payment", "crypto"})
+
+
+def _outside_identifiers(
+    matches: TextMatches, text: str, identifiers: Sequence[Identifier]
+) -> TextMatches:
+    """Drop term and pattern matches that lie wholly inside a masking identifier."""
+    spans = [
+        (i.start, i.end)
+        for i in identifiers
+        if str(i.kind) in _MASKING_KINDS
+        and 0 <= i.start < i.end <= len(text)
+        and text[i.start : i.end] == i.raw
+    ]
+    if not spans:
+        return matches
+
+    def keep(found: dict[int, list[Span]]) -> dict[int, list[Span]]:
+        out: dict[int, list[Span]] = {}
+        for key, hits in found.items():
+            kept = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
+            if kept:
+                out[key] = kept
+        return out
+
+    return TextMatches(keep(matches.terms), keep(matches.patterns))
 
 
 def _read_yaml(path: Path, errors: list[str]) -> Any:

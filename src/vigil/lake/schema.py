@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-__all__ = ["POSTS_SCHEMA"]
+__all__ = ["IDENTIFIERS_SCHEMA", "POSTS_SCHEMA"]
 
 POSTS_SCHEMA = pa.schema(
     [
@@ -26,5 +26,20 @@ POSTS_SCHEMA = pa.schema(
         pa.field("ingest_run", pa.string(), nullable=False),
         pa.field("source_file", pa.string(), nullable=False),
         pa.field("source_line", pa.int64(), nullable=False),
+    ]
+)
+
+#: One row per identifier found in a post (offsets index the field's normalised text).
+IDENTIFIERS_SCHEMA = pa.schema(
+    [
+        pa.field("post_id", pa.string(), nullable=False),
+        pa.field("field", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("value", pa.string(), nullable=False),
+        pa.field("raw", pa.string(), nullable=False),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("confidence", pa.float64(), nullable=False),
+        pa.field("attrs_json", pa.string(), nullable=False),
     ]
 )

@@ -40,6 +40,12 @@ class Doc:
     def body(self, text: str) -> None:
         self._body.append(text)
 
+    def ends_in_text(self, field: str) -> bool:
+        """True if ``field`` so far ends in a non-space character (e.g. a link)."""
+        parts = self._title if field == "title" else self._body
+        last = next((p for p in reversed(parts) if p), "")
+        return bool(last) and not last[-1].isspace()
+
     def put(self, field: str, text: str, *idents: Ident) -> None:
         """Append ``text`` to ``field`` and record ``idents`` (each raw must be in text)."""
         parts = self._title if field == "title" else self._body

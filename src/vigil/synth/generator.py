@@ -93,7 +93,8 @@ class SynthRun:
             lang = draft.lang or lang
             prefix, url_base = _PLATFORM_URLS[draft.platform]
             counters[draft.platform] += 1
-            source_id = f"{prefix}{counters[draft.platform]:06d}"
+            # The seed is part of the id, so corpora of different seeds can share a lake.
+            source_id = f"{prefix}s{self.seed}-{counters[draft.platform]:06d}"
             title, body = draft.doc.render(html=rng.random() < HTML_SHARE)
             posted_at = f"{days[draft.day]}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
             post = {

@@ -107,5 +107,10 @@ def contact_block(
         label = "Deposit via " if lang == "en" else "Depósito por "
         parts.append((label + text, idents))
     for i, (text, idents) in enumerate(parts):
-        doc.body(rng.choice(("\n", "", "| ") if i == 0 else (" | ", "\n", " ", ", ")))
+        sep = rng.choice(("\n", "", "| ") if i == 0 else (" | ", "\n", " ", ", "))
+        if i == 0 and not sep[:1].isspace() and doc.ends_in_text("body"):
+            # Never flush against what came before: "…/apply/60201(267) 555-0170"
+            # reads as one link. The rng draw is unchanged, only the text.
+            sep = " " + sep
+        doc.body(sep)
         doc.put("body", text, *idents)

@@ -1,0 +1,1 @@
+"""Evaluation of scan results against ground truth (e.g. `vigil synth`'s truth.jsonl)."""

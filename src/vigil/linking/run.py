@@ -1,0 +1,556 @@
+"""``link()``: the whole linking run, from a scan results directory to clusters.
+
+Tables the run creates in the engine (all portable SQL; see ``docs/linking.md``):
+
+* ``lk_posts(node, post_id, location, posted_at, risk)`` and ``lk_new(node)``;
+* ``lk_members(kind, value, node)``: identifier and image buckets;
+* ``lk_bands(kind, value, node)``: LSH band buckets (``kind`` = band number; link
+  bands from 0, group bands from ``GROUP_BAND_OFFSET``);
+* ``lk_edges(a, b, kind, evidence)``: every link, ``a > b``;
+* ``lk_comp(node, label)``: components of all links (the clusters);
+* ``lk_text(node, label)``: near-duplicate groups (group-band edges inside a cluster);
+* ``lk_hubs``: per-identifier statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from vigil import __version__
+from vigil.engine import DuckDBEngine, EngineAPI
+from vigil.linking.buckets import hub_stats, oversized_buckets, star_edges
+from vigil.linking.clusters import cluster_id, summarise
+from vigil.linking.components import connected_components
+from vigil.linking.images import chunk_table, image_keys, verified_pairs
+from vigil.linking.index import LinkIndex, load_index, save_index
+from vigil.linking.inputs import Inputs, read_inputs
+from vigil.linking.params import LinkParams
+from vigil.linking.result import (
+    CLUSTERS_FILE,
+    EDGES_FILE,
+    HUBS_FILE,
+    MEMBERSHIP_FILE,
+    RUN_FILE,
+    LinkResult,
+)
+from vigil.linking.templates import extract_template, template_tokens
+from vigil.linking.text import spans_by_post
+from vigil.linking.textlink import GROUP_BAND_OFFSET, band_rows
+
+__all__ = ["link"]
+
+_IMPL = "vigil-minhash/1 (blake2b-64 tokens, fmix64 shingles, datasketch affine32)"
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        yield
+        self.stages[name] = round(self.stages.get(name, 0.0) + time.perf_counter() - t, 3)
+
+
+def _new_nodes(inputs: Inputs, index: LinkIndex | None) -> np.ndarray:
+    if index is None:
+        return inputs.nodes
+    known = pc.is_in(inputs.posts.column("id"), value_set=index.posts.column("post_id"))
+    return np.flatnonzero(~known.to_numpy(zero_copy_only=False)).astype(np.int64)
+
+
+def _usable_index(inputs: Inputs, index: LinkIndex | None) -> LinkIndex | None:
+    """The index, if every indexed post is still present (else a full run)."""
+    if index is None:
+        return None
+    present = pc.is_in(index.posts.column("post_id"), value_set=inputs.posts.column("id"))
+    return index if pc.all(present).as_py() is not False else None
+
+
+def _register_posts(engine: EngineAPI, inputs: Inputs, new: np.ndarray) -> None:
+    p = inputs.posts
+    engine.register(
+        "lk_posts_in",
+        pa.table(
+            {
+                "node": p.column("node"),
+                "post_id": p.column("id"),
+                "location": p.column("location"),
+                "posted_at": p.column("posted_at"),
+                "risk": p.column("risk"),
+            }
+        ),
+    )
+    engine.materialise("lk_posts", "SELECT * FROM lk_posts_in")
+    engine.drop("lk_posts_in")
+    engine.register("lk_new_in", pa.table({"node": pa.array(new, pa.int64())}))
+    engine.materialise("lk_new", "SELECT node FROM lk_new_in")
+    engine.drop("lk_new_in")
+
+
+def _identifier_members(engine: EngineAPI, inputs: Inputs, params: LinkParams) -> None:
+    engine.register("lk_idents", inputs.identifiers)
+    kinds = ", ".join(f"'{k}'" for k in params.link_kinds)
+    engine.materialise(
+        "lk_members_new",
+        "SELECT DISTINCT i.kind, i.value, p.node FROM lk_idents i "
+        "JOIN lk_posts p ON i.post_id = p.post_id JOIN lk_new n ON n.node = p.node "
+        f"WHERE i.kind IN ({kinds}) AND i.confidence >= {float(params.min_confidence)}",
+    )
+    engine.materialise(
+        "lk_ages",
+        "SELECT DISTINCT i.value, p.node FROM lk_idents i JOIN lk_posts p "
+        "ON i.post_id = p.post_id WHERE i.kind = 'age'",
+    )
+
+
+def _old(engine: EngineAPI, name: str, table: pa.Table, cols: str) -> None:
+    """Register an index table with its post ids turned into nodes."""
+    engine.register(f"{name}_in", table)
+    engine.materialise(
+        name, f"SELECT {cols}, p.node FROM {name}_in o JOIN lk_posts p ON o.post_id = p.post_id"
+    )
+    engine.drop(f"{name}_in")
+
+
+def _touched(engine: EngineAPI, table: str, new: str, out: str, incremental: bool) -> None:
+    """Buckets of ``table`` that hold at least one new post (all of them on a full run)."""
+    if not incremental:
+        engine.materialise(out, f"SELECT kind, value, node FROM {table}")
+        return
+    engine.materialise(
+        out,
+        f"SELECT m.kind, m.value, m.node FROM {table} m JOIN "
+        f"(SELECT DISTINCT kind, value FROM {new}) t ON m.kind = t.kind AND m.value = t.value",
+    )
+
+
+def _pdq_edges(engine: EngineAPI, params: LinkParams) -> int:
+    """Near-match edges between PDQ hashes (at least one of them new)."""
+    hashes = [
+        r["value"]
+        for r in engine.to_arrow(
+            "SELECT DISTINCT value FROM lk_members WHERE kind = 'image_pdq' ORDER BY value"
+        ).to_pylist()
+    ]
+    new = {
+        r["value"]
+        for r in engine.to_arrow(
+            "SELECT DISTINCT value FROM lk_members_new WHERE kind = 'image_pdq'"
+        ).to_pylist()
+    }
+    empty = "SELECT CAST(0 AS BIGINT) AS a, CAST(0 AS BIGINT) AS b, 'x' AS kind, 'x' AS evidence"
+    if not hashes or not new:
+        engine.materialise("lk_e_pdq", f"{empty} WHERE 1 = 0")
+        return 0
+    chunks = chunk_table(hashes)
+    flags = pa.array([hashes[i] in new for i in chunks.column("hid").to_pylist()])
+    engine.register("lk_chunks", chunks.append_column("is_new", flags))
+    cand = engine.to_arrow(
+        "SELECT DISTINCT x.hid AS i, y.hid AS j FROM lk_chunks x JOIN lk_chunks y "
+        "ON x.chunk = y.chunk AND x.val = y.val AND x.hid < y.hid WHERE x.is_new OR y.is_new"
+    )
+    pairs = verified_pairs(
+        hashes,
+        np.column_stack([cand.column("i").to_numpy(), cand.column("j").to_numpy()]).astype(np.int64)
+        if cand.num_rows
+        else np.empty((0, 2), np.int64),
+        params.image_distance,
+    )
+    engine.drop("lk_chunks")
+    engine.register(
+        "lk_pdq_pairs",
+        pa.table(
+            {
+                "h1": pa.array([hashes[i] for i, _, _ in pairs], pa.string()),
+                "h2": pa.array([hashes[j] for _, j, _ in pairs], pa.string()),
+                "d": pa.array([d for _, _, d in pairs], pa.int64()),
+            }
+        ),
+    )
+    engine.materialise(
+        "lk_e_pdq",
+        "SELECT greatest(r1.node, r2.node) AS a, least(r1.node, r2.node) AS b, "
+        "'image_pdq_near' AS kind, concat('pdq distance ', CAST(q.d AS STRING)) AS evidence "
+        "FROM lk_pdq_pairs q "
+        "JOIN (SELECT value, min(node) AS node FROM lk_members WHERE kind = 'image_pdq' "
+        "GROUP BY value) r1 ON q.h1 = r1.value "
+        "JOIN (SELECT value, min(node) AS node FROM lk_members WHERE kind = 'image_pdq' "
+        "GROUP BY value) r2 ON q.h2 = r2.value WHERE r1.node <> r2.node",
+    )
+    engine.drop("lk_pdq_pairs")
+    return len(pairs)
+
+
+def _group_edges(engine: EngineAPI, incremental: bool) -> None:
+    """Near-duplicate group edges (group bands), kept inside one cluster.
+
+    Star edges per (band bucket, cluster), so a bucket spread over clusters still
+    connects the members that share a cluster. On an incremental run only buckets
+    holding a post of a cluster that gained posts are redone.
+    """
+    engine.materialise(
+        "lk_gb_all",
+        "SELECT b.kind, b.value, b.node, c.label FROM lk_bands b JOIN lk_comp c "
+        f"ON b.node = c.node WHERE b.kind >= {GROUP_BAND_OFFSET}",
+    )
+    if not incremental:
+        engine.materialise("lk_gb", "SELECT * FROM lk_gb_all")
+    else:
+        engine.materialise(
+            "lk_gb",
+            "SELECT g.kind, g.value, g.node, g.label FROM lk_gb_all g JOIN (SELECT DISTINCT "
+            "x.kind, x.value FROM lk_gb_all x JOIN (SELECT DISTINCT c.label FROM lk_comp c "
+            "JOIN lk_new n ON c.node = n.node) a ON x.label = a.label) t "
+            "ON g.kind = t.kind AND g.value = t.value",
+        )
+    engine.materialise(
+        "lk_e_groups",
+        "SELECT node AS a, root AS b FROM (SELECT node, min(node) OVER "
+        "(PARTITION BY kind, value, label) AS root FROM lk_gb) t WHERE node <> root",
+    )
+
+
+def _templates(
+    engine: EngineAPI, inputs: Inputs, params: LinkParams, index: LinkIndex | None
+) -> tuple[dict[int, list[dict[str, Any]]], pa.Table]:
+    """Templates per cluster label, and the template cache for the index."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for row in engine.to_arrow("SELECT node, label FROM lk_text ORDER BY label, node").to_pylist():
+        groups[int(row["label"])].append(int(row["node"]))
+    owner = {
+        int(r["node"]): int(r["label"])
+        for r in engine.to_arrow(
+            "SELECT c.node, c.label FROM lk_comp c JOIN (SELECT DISTINCT label FROM lk_text) t "
+            "ON c.node = t.label"
+        ).to_pylist()
+    }
+    ids = inputs.posts.column("id")
+    cache: dict[tuple[str, int], str] = {}
+    if index is not None:
+        for r in index.templates.to_pylist():
+            cache[(r["text_root"], int(r["size"]))] = r["template_json"]
+    needed = {n for nodes in groups.values() for n in nodes[: params.template_sample]}
+    spans: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
+    if needed:
+        engine.register("lk_need", pa.table({"node": pa.array(sorted(needed), pa.int64())}))
+        for r in engine.to_arrow(
+            'SELECT p.node, i.field, i.start, i."end", i.kind FROM lk_idents i '
+            "JOIN lk_posts p ON i.post_id = p.post_id JOIN lk_need n ON n.node = p.node"
+        ).to_pylist():
+            spans[int(r["node"])].append((int(r["start"]), int(r["end"]), r["kind"], r["field"]))
+        engine.drop("lk_need")
+    cities = frozenset(
+        str(loc).split(",")[0].strip().lower()
+        for loc in pc.unique(inputs.posts.column("location")).to_pylist()
+        if loc
+    )
+    titles, bodies = inputs.posts.column("title_text"), inputs.posts.column("body_text")
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    new_cache: list[dict[str, Any]] = []
+    for label, nodes in groups.items():
+        root = str(ids[label])
+        key = (root, len(nodes))
+        blob = cache.get(key)
+        if blob is None:
+            docs = []
+            for n in nodes[: params.template_sample]:
+                sp = spans.get(n, [])
+                title = template_tokens(
+                    str(titles[n].as_py() or ""), [(s, e, k) for s, e, k, f in sp if f == "title"]
+                )
+                body = template_tokens(
+                    str(bodies[n].as_py() or ""), [(s, e, k) for s, e, k, f in sp if f == "body"]
+                )
+                docs.append([*title, "|", *body])
+            tmpl = extract_template(docs, cities=cities, min_share=params.slot_min_share)
+            blob = json.dumps(
+                {**tmpl.to_json(), "summary": tmpl.summary()}, ensure_ascii=False, sort_keys=True
+            )
+        new_cache.append({"text_root": root, "size": len(nodes), "template_json": blob})
+        data = json.loads(blob)
+        out[owner[label]].append(
+            {
+                "group": root,
+                "posts": len(nodes),
+                "aligned": data["aligned"],
+                "template": data["template"],
+                "summary": data["summary"],
+                "slots": data["slots"],
+            }
+        )
+    for items in out.values():
+        items.sort(key=lambda t: (-t["posts"], t["group"]))
+    cache_table = pa.Table.from_pylist(
+        new_cache,
+        schema=pa.schema(
+            [("text_root", pa.string()), ("size", pa.int64()), ("template_json", pa.string())]
+        ),
+    )
+    return out, cache_table
+
+
+def _write_edges(engine: EngineAPI, out_dir: Path, index: LinkIndex | None) -> None:
+    engine.materialise(
+        "lk_edges_out",
+        "SELECT pa.post_id AS post_a, pb.post_id AS post_b, e.kind, e.evidence "
+        "FROM lk_edges e JOIN lk_posts pa ON e.a = pa.node JOIN lk_posts pb ON e.b = pb.node",
+    )
+    old_path = out_dir / EDGES_FILE
+    if index is not None and old_path.is_file():
+        engine.register(
+            "lk_edges_old",
+            pq.read_table(old_path, columns=["post_a", "post_b", "kind", "evidence"]),
+        )
+        engine.materialise(
+            "lk_edges_all",
+            "SELECT DISTINCT * FROM (SELECT * FROM lk_edges_out UNION ALL "
+            "SELECT * FROM lk_edges_old) t",
+        )
+        engine.drop("lk_edges_old")
+    else:
+        engine.materialise("lk_edges_all", "SELECT * FROM lk_edges_out")
+    table = engine.to_arrow(
+        "SELECT e.post_a, e.post_b, e.kind, e.evidence, r.post_id AS root "
+        "FROM lk_edges_all e JOIN lk_posts pa ON e.post_a = pa.post_id "
+        "JOIN lk_comp c ON c.node = pa.node JOIN lk_posts r ON r.node = c.label "
+        "ORDER BY root, e.post_a, e.post_b, e.kind, e.evidence"
+    )
+    roots = table.column("root").to_pylist()
+    ids = pa.array([cluster_id(r) for r in roots], pa.string())
+    pq.write_table(table.drop_columns(["root"]).append_column("cluster_id", ids), old_path)
+
+
+def _write_membership(engine: EngineAPI, out_dir: Path) -> pa.Table:
+    table = engine.to_arrow(
+        "SELECT p.post_id, r.post_id AS root, tr.post_id AS text_root "
+        "FROM lk_comp c JOIN lk_posts p ON p.node = c.node JOIN lk_posts r ON r.node = c.label "
+        "LEFT JOIN lk_text t ON t.node = c.node LEFT JOIN lk_posts tr ON tr.node = t.label "
+        "ORDER BY p.post_id"
+    )
+    cids = pa.array([cluster_id(r) for r in table.column("root").to_pylist()], pa.string())
+    pq.write_table(
+        pa.table(
+            {
+                "post_id": table.column("post_id"),
+                "cluster_id": cids,
+                "text_group": table.column("text_root"),
+            }
+        ),
+        out_dir / MEMBERSHIP_FILE,
+    )
+    return table
+
+
+def link(
+    in_dir: Path,
+    params: LinkParams | None = None,
+    *,
+    engine: EngineAPI | None = None,
+    images_root: Path | None = None,
+    incremental: bool = True,
+) -> LinkResult:
+    """Link the posts of a scan results directory into clusters.
+
+    Reads ``in_dir/posts.parquet`` and ``in_dir/identifiers.parquet``; writes
+    ``clusters.parquet``, ``edges.parquet``, ``post_clusters.parquet``,
+    ``identifier_hubs.parquet``, ``link_run.json`` and the incremental index
+    ``index/``. With ``incremental`` (the default) and an index from an earlier run
+    whose posts are all still present (and the same parameters), only the new posts
+    are hashed and joined; the partition is the same as a full run's.
+    """
+    params = params or LinkParams()
+    own = engine is None
+    eng: EngineAPI = (
+        engine
+        if engine is not None
+        else DuckDBEngine(threads=params.threads, memory_limit=params.memory_limit)
+    )
+    timer = _Timer()
+    started = time.perf_counter()
+    try:
+        with timer("read"):
+            inputs = read_inputs(in_dir)
+            index = load_index(in_dir) if incremental else None
+            run_path = in_dir / RUN_FILE
+            if index is not None and run_path.is_file():
+                previous = json.loads(run_path.read_text("utf-8"))
+                if previous.get("params") != params.to_json():
+                    index = None
+            index = _usable_index(inputs, index)
+            new = _new_nodes(inputs, index)
+            _register_posts(eng, inputs, new)
+        is_incr = index is not None
+        with timer("identifiers"):
+            _identifier_members(eng, inputs, params)
+        with timer("images"):
+            sub = inputs.posts.take(pa.array(new))
+            img = image_keys(
+                new.tolist(),
+                sub.column("images").to_pylist(),
+                images_root,
+                link_unresolved=params.link_unresolved_image_refs,
+            )
+            eng.register("lk_img_new", img.members)
+            eng.execute("INSERT INTO lk_members_new SELECT kind, value, node FROM lk_img_new")
+            eng.drop("lk_img_new")
+        with timer("minhash"):
+            spans = spans_by_post(inputs.identifiers.select(["post_id", "field", "start", "end"]))
+            text_new = new if params.text_links else new[:0]
+            text_sub = sub if params.text_links else sub.slice(0, 0)
+            bands = band_rows(text_new, text_sub, spans, params)
+            eng.register("lk_bands_in", bands)
+            eng.materialise("lk_bands_new", "SELECT kind, value, node FROM lk_bands_in")
+            eng.drop("lk_bands_in")
+        with timer("buckets"):
+            if index is not None:
+                _old(eng, "lk_members_old", index.members, "o.kind, o.value")
+                _old(
+                    eng,
+                    "lk_bands_old",
+                    index.bands.rename_columns(["kind", "value", "post_id"]),
+                    "o.kind, o.value",
+                )
+                eng.materialise(
+                    "lk_members",
+                    "SELECT kind, value, node FROM lk_members_new UNION ALL "
+                    "SELECT kind, value, node FROM lk_members_old",
+                )
+                eng.materialise(
+                    "lk_bands",
+                    "SELECT kind, value, node FROM lk_bands_new UNION ALL "
+                    "SELECT kind, value, node FROM lk_bands_old",
+                )
+            else:
+                eng.materialise("lk_members", "SELECT kind, value, node FROM lk_members_new")
+                eng.materialise("lk_bands", "SELECT kind, value, node FROM lk_bands_new")
+            _touched(eng, "lk_members", "lk_members_new", "lk_members_t", is_incr)
+            eng.materialise("lk_lbands", f"SELECT * FROM lk_bands WHERE kind < {GROUP_BAND_OFFSET}")
+            eng.materialise(
+                "lk_lbands_new", f"SELECT * FROM lk_bands_new WHERE kind < {GROUP_BAND_OFFSET}"
+            )
+            _touched(eng, "lk_lbands", "lk_lbands_new", "lk_bands_t", is_incr)
+            star_edges(eng, "lk_members_t", "lk_e_ids", max_posts=params.max_bucket_posts)
+            star_edges(eng, "lk_bands_t", "lk_e_bands", max_posts=params.max_bucket_posts)
+            skipped = oversized_buckets(eng, "lk_members", params.max_bucket_posts)
+            skipped_bands = len(oversized_buckets(eng, "lk_lbands", params.max_bucket_posts))
+            hub_stats(eng, "lk_members", "lk_posts", "lk_hubs")
+        with timer("images_near"):
+            pdq_pairs = _pdq_edges(eng, params)
+        with timer("edges"):
+            eng.materialise(
+                "lk_edges",
+                "SELECT a, b, kind, value AS evidence FROM lk_e_ids UNION ALL "
+                "SELECT a, b, 'text' AS kind, concat('minhash ', CAST(count(*) AS STRING), '/', "
+                f"'{params.bands} bands') AS evidence FROM lk_e_bands GROUP BY a, b "
+                "UNION ALL SELECT a, b, kind, evidence FROM lk_e_pdq",
+            )
+            prior = "SELECT CAST(0 AS BIGINT) AS a, CAST(0 AS BIGINT) AS b WHERE 1 = 0"
+            prior_text = prior
+            if index is not None:
+                _old(
+                    eng,
+                    "lk_part_old",
+                    index.partition.select(["post_id", "root", "text_root"]),
+                    "o.root, o.text_root",
+                )
+                eng.materialise(
+                    "lk_prior",
+                    "SELECT o.node AS a, r.node AS b, t.node AS tb FROM lk_part_old o "
+                    "JOIN lk_posts r ON r.post_id = o.root "
+                    "LEFT JOIN lk_posts t ON t.post_id = o.text_root",
+                )
+                prior = "SELECT a, b FROM lk_prior WHERE a <> b"
+                prior_text = "SELECT a, tb AS b FROM lk_prior WHERE tb IS NOT NULL AND a <> tb"
+            eng.materialise(
+                "lk_cc_in",
+                f"SELECT DISTINCT a, b FROM (SELECT a, b FROM lk_edges UNION ALL {prior}) t",
+            )
+        with timer("components"):
+            rounds = connected_components(eng, "lk_cc_in", "lk_comp", prefix="cc")
+        with timer("groups"):
+            _group_edges(eng, is_incr)
+            eng.materialise(
+                "lk_cc_text",
+                "SELECT DISTINCT a, b FROM (SELECT a, b FROM lk_e_groups UNION ALL "
+                f"{prior_text}) t",
+            )
+            text_rounds = connected_components(eng, "lk_cc_text", "lk_text", prefix="cct")
+        with timer("templates"):
+            templates, template_cache = _templates(eng, inputs, params, index)
+        with timer("summaries"):
+            clusters = summarise(eng, templates, params)
+        with timer("write"):
+            pq.write_table(clusters, in_dir / CLUSTERS_FILE)
+            _write_edges(eng, in_dir, index)
+            membership = _write_membership(eng, in_dir)
+            pq.write_table(
+                eng.to_arrow(
+                    "SELECT kind, value, posts, cities, first_seen, last_seen FROM lk_hubs "
+                    "ORDER BY posts DESC, kind, value"
+                ),
+                in_dir / HUBS_FILE,
+            )
+            save_index(
+                in_dir,
+                LinkIndex(
+                    posts=pa.table({"post_id": inputs.posts.column("id")}),
+                    members=eng.to_arrow(
+                        "SELECT m.kind, m.value, p.post_id FROM lk_members m "
+                        "JOIN lk_posts p ON m.node = p.node"
+                    ),
+                    bands=eng.to_arrow(
+                        "SELECT b.kind AS band, b.value AS hash, p.post_id FROM lk_bands b "
+                        "JOIN lk_posts p ON b.node = p.node"
+                    ),
+                    partition=membership,
+                    templates=template_cache,
+                ),
+            )
+        edge_counts = {
+            r["kind"]: int(r["n"])
+            for r in eng.to_arrow(
+                "SELECT kind, count(*) AS n FROM lk_edges GROUP BY kind ORDER BY kind"
+            ).to_pylist()
+        }
+        run: dict[str, Any] = {
+            "vigil": __version__,
+            "engine": eng.version(),
+            "python": platform.python_version(),
+            "minhash": _IMPL,
+            "params": params.to_json(),
+            "images_root": str(images_root) if images_root else None,
+            "incremental": is_incr,
+            "posts": inputs.posts.num_rows,
+            "new_posts": len(new),
+            "text_posts": int(eng.scalar("SELECT count(DISTINCT node) FROM lk_bands_new") or 0),
+            "new_edges": edge_counts,
+            "pdq_near_pairs": pdq_pairs,
+            "skipped_hubs": skipped,
+            "skipped_band_buckets": skipped_bands,
+            "clusters": clusters.num_rows,
+            "clustered_posts": int(pc.sum(clusters.column("size")).as_py() or 0),
+            "largest_cluster": int(pc.max(clusters.column("size")).as_py() or 0),
+            "cc_rounds": rounds,
+            "text_cc_rounds": text_rounds,
+            "seconds": round(time.perf_counter() - started, 3),
+            "stages": timer.stages,
+        }
+        (in_dir / RUN_FILE).write_text(json.dumps(run, indent=2, default=str) + "\n", "utf-8")
+        return LinkResult(in_dir, clusters, run)
+    finally:
+        if own:
+            eng.close()

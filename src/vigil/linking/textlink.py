@@ -1,0 +1,122 @@
+"""Near-duplicate text: masked text -> shingles -> MinHash -> LSH band rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vigil.linking.minhash import band_hashes, shingle_hashes, signatures, token_hash
+from vigil.linking.params import LinkParams
+from vigil.linking.text import Span, masked_text, tokenise
+
+__all__ = ["BATCH", "GROUP_BAND_OFFSET", "band_rows"]
+
+BATCH = 100_000
+#: group bands are numbered from here (link bands from 0) in the one band table
+GROUP_BAND_OFFSET = 1000
+
+
+def _hash_tokens(values: pa.Array, cache: dict[str, int]) -> npt.NDArray[np.uint64]:
+    encoded = (
+        pc.dictionary_encode(values).combine_chunks()
+        if isinstance(values, pa.ChunkedArray)
+        else pc.dictionary_encode(values)
+    )
+    vocab = encoded.dictionary.to_pylist()
+    table = np.empty(len(vocab), dtype=np.uint64)
+    for i, tok in enumerate(vocab):
+        h = cache.get(tok)
+        if h is None:
+            h = cache[tok] = token_hash(tok)
+        table[i] = h
+    idx = encoded.indices.to_numpy(zero_copy_only=False)
+    out: npt.NDArray[np.uint64] = table[idx]
+    return out
+
+
+def _batch_bands(
+    texts: pa.Array, params: LinkParams, cache: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(rows of ``texts`` with a signature, their band hashes ``n x bands``)."""
+    encoded = pc.dictionary_encode(texts)
+    uniq = encoded.dictionary
+    tokens = tokenise(uniq)
+    lengths = pc.list_value_length(tokens).to_numpy(zero_copy_only=False).astype(np.int64)
+    need = max(params.min_tokens, params.shingle_size)
+    ok = np.flatnonzero(lengths >= need)
+    if len(ok) == 0:
+        return np.empty(0, np.int64), np.empty((0, params.bands + params.group_bands), np.int64)
+    kept = tokens.take(pa.array(ok))
+    flat = pc.list_flatten(kept)
+    offsets = np.zeros(len(ok) + 1, np.int64)
+    np.cumsum(lengths[ok], out=offsets[1:])
+    tok = _hash_tokens(flat, cache)
+    sh, sh_off = shingle_hashes(tok, offsets, params.shingle_size)
+    sig = signatures(sh, sh_off, params.num_perm, params.seed)
+    link = band_hashes(sig, params.bands, params.rows)
+    group = band_hashes(sig, params.group_bands, params.group_rows)
+    bands_u = np.concatenate([link, group], axis=1)
+    # back from unique texts to rows
+    row_to_uniq = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    pos = np.full(len(uniq), -1, np.int64)
+    pos[ok] = np.arange(len(ok))
+    row_pos = pos[row_to_uniq]
+    rows = np.flatnonzero(row_pos >= 0)
+    return rows, bands_u[row_pos[rows]]
+
+
+def band_rows(
+    nodes: npt.NDArray[np.int64],
+    posts: pa.Table,
+    spans: Mapping[str, list[Span]],
+    params: LinkParams,
+) -> pa.Table:
+    """LSH bucket rows ``(kind=band, value=band hash, node)`` for every text post.
+
+    ``posts`` has ``id``, ``title_text`` and ``body_text``; ``nodes`` its node numbers.
+
+    Link bands are numbered ``0 .. bands-1``, group bands from ``GROUP_BAND_OFFSET``.
+    """
+    band_ids = np.concatenate(
+        [
+            np.arange(params.bands, dtype=np.int64),
+            GROUP_BAND_OFFSET + np.arange(params.group_bands, dtype=np.int64),
+        ]
+    )
+    cache: dict[str, int] = {}
+    kinds: list[npt.NDArray[np.int64]] = []
+    values: list[npt.NDArray[np.int64]] = []
+    out_nodes: list[npt.NDArray[np.int64]] = []
+    for lo in range(0, posts.num_rows, BATCH):
+        hi = min(lo + BATCH, posts.num_rows)
+        batch = posts.slice(lo, hi - lo)
+        texts = masked_text(
+            batch.column("id").to_pylist(),
+            batch.column("title_text").to_pylist(),
+            batch.column("body_text").to_pylist(),
+            spans,
+        )
+        rows, bands = _batch_bands(texts, params, cache)
+        n = len(rows)
+        kinds.append(np.tile(band_ids, n))
+        values.append(bands.reshape(-1))
+        out_nodes.append(np.repeat(nodes[lo:hi][rows], len(band_ids)))
+    if not kinds:
+        return pa.table(
+            {
+                "kind": pa.array([], pa.int64()),
+                "value": pa.array([], pa.int64()),
+                "node": pa.array([], pa.int64()),
+            }
+        )
+    return pa.table(
+        {
+            "kind": np.concatenate(kinds),
+            "value": np.concatenate(values),
+            "node": np.concatenate(out_nodes),
+        }
+    )

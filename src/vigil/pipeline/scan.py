@@ -1,0 +1,138 @@
+"""`vigil scan`: ingest → extract → indicators → score → export → link.
+
+Results cover every post in the data home's lake (so new posts are scored and linked
+together with what was scanned before) and are written to an output directory:
+
+    DIR/posts.parquet        post fields + risk, band, catalogue_risk, model_risk, hits
+    DIR/identifiers.parquet  one row per identifier (offsets per field)
+    DIR/posts.jsonl          with --format jsonl, the same rows as posts.parquet
+    DIR/clusters.parquet, DIR/edges.parquet, ...   networks (see vigil.linking)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vigil.ingest.service import IngestSummary, ProgressHook, ingest_files
+from vigil.lake import Lake
+from vigil.lake.derived import query_stage, stage_dir
+from vigil.lake.files import sql_literal
+from vigil.pipeline.stages import IDENTIFIERS_SCHEMA, PipelineResult, run_pipeline
+from vigil.settings import Settings
+
+if TYPE_CHECKING:
+    from vigil.linking.result import LinkResult
+
+__all__ = ["ScanResult", "export_results", "scan", "worklist"]
+
+POST_COLUMNS = (
+    "p.id AS post_id, p.platform, p.source_id, p.url, p.posted_at, p.title, p.body, "
+    "p.title_text, p.body_text, p.location, p.author, p.images, p.language, p.meta_json"
+)
+SCORE_COLUMNS = (
+    "s.risk, s.band, s.catalogue_risk, s.model_risk, s.hits, s.shadow_hits, s.unknown, "
+    "s.catalogue_version"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    ingest: IngestSummary | None
+    pipeline: PipelineResult
+    out_dir: Path
+    posts: int
+    bands: dict[str, int]
+    links: LinkResult | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return self.ingest.exit_code if self.ingest else 0
+
+
+def scan(
+    paths: Sequence[Path],
+    settings: Settings,
+    out_dir: Path,
+    *,
+    fmt: str | None = None,
+    default_platform: str | None = None,
+    formats: Sequence[str] = ("parquet",),
+    on_bytes: ProgressHook | None = None,
+    link: bool = True,
+) -> ScanResult:
+    summary = (
+        ingest_files(paths, settings, fmt=fmt, default_platform=default_platform, on_bytes=on_bytes)
+        if paths
+        else None
+    )
+    pipeline = run_pipeline(settings)
+    posts, bands = export_results(settings, out_dir, formats=formats)
+    links = None
+    if link:
+        from vigil.linking import link as run_link
+
+        links = run_link(out_dir)
+    return ScanResult(summary, pipeline, out_dir, posts, bands, links)
+
+
+def export_results(
+    settings: Settings, out_dir: Path, *, formats: Sequence[str] = ("parquet",)
+) -> tuple[int, dict[str, int]]:
+    """Write DIR/posts.parquet and DIR/identifiers.parquet (atomically, by rename)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        Lake(settings.lake_dir) as lake,
+        query_stage(lake, "identifiers", IDENTIFIERS_SCHEMA) as con,
+    ):
+        scores_dir = stage_dir(lake, "scores")
+        pattern = sql_literal(str(scores_dir / "part-*.parquet"))
+        if not any(scores_dir.glob("part-*.parquet")):
+            raise RuntimeError("no scored posts: the lake is empty (ingest some posts first)")
+        con.execute(f"CREATE VIEW scores AS SELECT * FROM read_parquet({pattern})")
+        select = (
+            f"SELECT {POST_COLUMNS}, {SCORE_COLUMNS} FROM posts p "
+            "JOIN scores s ON s.post_id = p.id ORDER BY s.risk DESC, p.id"
+        )
+        _copy(con, select, out_dir / "posts.parquet", "parquet")
+        if "jsonl" in formats:
+            _copy(con, select, out_dir / "posts.jsonl", "json")
+        _copy(
+            con,
+            "SELECT * FROM identifiers ORDER BY post_id, field, start",
+            out_dir / "identifiers.parquet",
+            "parquet",
+        )
+        total = con.execute("SELECT count(*) FROM scores").fetchone()
+        band_rows = con.execute("SELECT band, count(*) FROM scores GROUP BY band").fetchall()
+    return (int(total[0]) if total else 0), {str(b): int(n) for b, n in band_rows}
+
+
+def _copy(con: Any, select: str, target: Path, fmt: str) -> None:
+    tmp = target.with_name(f".tmp-{target.name}")
+    options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT json"
+    con.execute(f"COPY ({select}) TO {sql_literal(str(tmp))} ({options})")
+    tmp.replace(target)
+
+
+def worklist(out_dir: Path, *, limit: int = 10, min_band: str = "review") -> list[dict[str, Any]]:
+    """The top of the worklist: highest-risk posts at or above ``min_band``."""
+    import duckdb
+
+    bands = {"low": ("low", "review", "high"), "review": ("review", "high"), "high": ("high",)}
+    allowed = ", ".join(sql_literal(b) for b in bands[min_band])
+    path = sql_literal(str(out_dir / "posts.parquet"))
+    con = duckdb.connect()
+    try:
+        cur = con.execute(
+            f"SELECT post_id, risk, band, title_text, body_text, location, posted_at, hits "
+            f"FROM read_parquet({path}) WHERE band IN ({allowed}) "
+            "ORDER BY risk DESC, post_id LIMIT ?",
+            [limit],
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()

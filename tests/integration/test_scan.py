@@ -1,0 +1,165 @@
+"""The scan pipeline end to end: ingest → extract → indicators → score → results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from vigil.cli.app import app
+from vigil.evaluate.report import evaluate_results
+from vigil.indicators.ml.labels import read_labels
+from vigil.indicators.ml.model import active_model, load_model
+from vigil.indicators.ml.train import TrainError, train
+from vigil.pipeline.inputs import post_text
+from vigil.pipeline.scan import scan, worklist
+from vigil.settings import Settings, get_settings
+from vigil.synth import generate
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("corpora")
+    generate(1500, 11, root / "a")
+    generate(1500, 12, root / "b")
+    return root / "a", root / "b"
+
+
+@pytest.fixture(scope="module")
+def scanned(
+    tmp_path_factory: pytest.TempPathFactory, corpora: tuple[Path, Path]
+) -> tuple[Settings, Path]:
+    home = tmp_path_factory.mktemp("home")
+    settings = get_settings(home=home, progress=False, batch_size=500)
+    out = home / "results"
+    result = scan([corpora[0] / "posts.jsonl"], settings, out, formats=("parquet", "jsonl"))
+    assert result.exit_code == 0
+    return settings, out
+
+
+def test_results_cover_every_post_with_explained_scores(scanned: tuple[Settings, Path]) -> None:
+    _, out = scanned
+    posts = pq.read_table(out / "posts.parquet").to_pylist()
+    assert len(posts) == 1500
+    risks = [p["risk"] for p in posts]
+    assert risks == sorted(risks, reverse=True)  # the worklist order
+    flagged = [p for p in posts if p["band"] != "low"]
+    assert flagged, "a synthetic corpus always has posts to review"
+    for p in flagged:
+        assert 0.0 <= p["risk"] <= 1.0
+        assert p["hits"], "a flagged post always says why"
+        text, _ = post_text(p["title_text"], p["body_text"])
+        for hit in p["hits"]:
+            if hit["start"] >= 0:
+                assert text[hit["start"] : hit["end"]] == hit["matched"]
+            assert hit["source"]
+    assert len(json.loads((out / "posts.jsonl").read_text().splitlines()[0])["hits"]) >= 0
+
+
+def test_identifiers_are_exported_with_field_offsets(scanned: tuple[Settings, Path]) -> None:
+    _, out = scanned
+    con = duckdb.connect()
+    rows = con.execute(
+        f'SELECT i.field, i.start, i."end", i.raw, p.title_text, p.body_text '
+        f"FROM '{out}/identifiers.parquet' i JOIN '{out}/posts.parquet' p USING (post_id)"
+    ).fetchall()
+    assert len(rows) > 1000
+    for field, start, end, raw, title, body in rows:
+        assert (title if field == "title" else body)[start:end] == raw
+
+
+def test_rescan_is_idempotent(scanned: tuple[Settings, Path], tmp_path: Path) -> None:
+    settings, out = scanned
+    again = scan([], settings, tmp_path / "again")
+    assert again.pipeline.identifiers.parts_done == 0  # nothing recomputed
+    assert again.pipeline.scores.parts_done == 0
+    first = pq.read_table(out / "posts.parquet").select(["post_id", "risk", "band"])
+    second = pq.read_table(tmp_path / "again" / "posts.parquet").select(["post_id", "risk", "band"])
+    assert first.equals(second)
+
+
+def test_worklist_is_the_top_of_review_and_high(scanned: tuple[Settings, Path]) -> None:
+    _, out = scanned
+    rows = worklist(out, limit=5)
+    assert len(rows) == 5
+    assert all(r["band"] in ("review", "high") for r in rows)
+
+
+def test_catalogue_meets_goals_on_synthetic_truth(
+    scanned: tuple[Settings, Path], corpora: tuple[Path, Path]
+) -> None:
+    _, out = scanned
+    report = evaluate_results(corpora[0] / "truth.jsonl", out, plot=True)
+    scoring = report["scoring"]
+    assert scoring["posts"] == 1500
+    assert all(g["met"] for g in scoring["goals"].values()), scoring["goals"]
+    assert (out / "evaluation.png").stat().st_size > 10_000
+    assert json.loads((out / "evaluation.json").read_text())["scoring"]["posts"] == 1500
+
+
+def test_train_then_score_held_out(tmp_path: Path, corpora: tuple[Path, Path]) -> None:
+    a, b = corpora
+    settings = get_settings(home=tmp_path / "home", progress=False)
+    scan([a / "posts.jsonl", b / "posts.jsonl"], settings, tmp_path / "r0")
+    report = train(settings.lake_dir, settings.models_dir, read_labels(a / "truth.jsonl"), seed=1)
+    assert report.matched == 1500 and report.active
+    model = active_model(settings.models_dir)
+    assert model is not None and model.id == report.model_id
+    reloaded = load_model(report.path)
+    assert (reloaded.text_coef == model.text_coef).all()
+    result = scan([], settings, tmp_path / "r1")
+    assert result.pipeline.scores.parts_done > 0  # a new model rescored the lake
+    posts = pq.read_table(tmp_path / "r1" / "posts.parquet").to_pylist()
+    assert all(p["model_risk"] is not None and p["risk"] == p["model_risk"] for p in posts)
+    held_out = evaluate_results(b / "truth.jsonl", tmp_path / "r1", plot=False)["scoring"]
+    assert held_out["posts"] == 1500
+    assert held_out["roc_auc"] > 0.95
+
+
+def test_train_refuses_labels_it_cannot_use(tmp_path: Path, scanned: tuple[Settings, Path]) -> None:
+    settings, _ = scanned
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(
+        '{"post_id": "nope", "label": true}\nnot json\n{"post_id": "x", "label": "maybe"}\n'
+    )
+    read = read_labels(labels)
+    assert [line for line, _ in read.rejected] == [2, 3]
+    with pytest.raises(TrainError, match="at least"):
+        train(settings.lake_dir, tmp_path / "models", read)
+
+
+def test_cli_scan_evaluate_and_rules(
+    scanned: tuple[Settings, Path], corpora: tuple[Path, Path]
+) -> None:
+    settings, out = scanned
+    runner = CliRunner()
+    home = ["--home", str(settings.home)]
+    r = runner.invoke(app, ["scan", "--out", str(out), "--top", "3", *home])
+    assert r.exit_code == 0, r.output
+    assert "top 3 of the worklist" in r.output
+    r = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--truth",
+            str(corpora[0] / "truth.jsonl"),
+            "--results",
+            str(out),
+            "--json",
+            "--no-plot",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["scoring"]["posts"] == 1500
+    r = runner.invoke(app, ["rules", "diff", "--disable", "third_person", "--json", *home])
+    assert r.exit_code == 0, r.output
+    changes = {c["id"]: c for c in json.loads(r.output)["indicators"]}
+    assert changes["third_person"]["fired_b"] == 0 and changes["third_person"]["removed"]
+    r = runner.invoke(app, ["rules", "diff", "--disable", "no_such_rule", *home])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["scan", "--out", str(out), "--output", "xml", *home])
+    assert r.exit_code == 2
