@@ -114,7 +114,12 @@ def test_train_then_score_held_out(tmp_path: Path, corpora: tuple[Path, Path]) -
     result = scan([], settings, tmp_path / "r1")
     assert result.pipeline.scores.parts_done > 0  # a new model rescored the lake
     posts = pq.read_table(tmp_path / "r1" / "posts.parquet").to_pylist()
-    assert all(p["model_risk"] is not None and p["risk"] == p["model_risk"] for p in posts)
+    assert all(p["model_risk"] is not None for p in posts)
+    for p in posts:  # the model's probability, raised only by network evidence
+        if p["shared_contact_ads"] is None:
+            assert p["risk"] == p["model_risk"]
+        else:
+            assert p["risk"] >= p["model_risk"]
     held_out = evaluate_results(b / "truth.jsonl", tmp_path / "r1", plot=False)["scoring"]
     assert held_out["posts"] == 1500
     assert held_out["roc_auc"] > 0.95
@@ -163,3 +168,19 @@ def test_cli_scan_evaluate_and_rules(
     assert r.exit_code == 2
     r = runner.invoke(app, ["scan", "--out", str(out), "--output", "xml", *home])
     assert r.exit_code == 2
+
+
+def test_network_indicators_amplify_but_never_flag_alone(scanned: tuple[Settings, Path]) -> None:
+    _, out = scanned
+    posts = pq.read_table(out / "posts.parquet").to_pylist()
+    network = {"shared_contact_many_ads", "shared_contact_many_cities"}
+    with_net = [p for p in posts if any(h["indicator_id"] in network for h in p["hits"])]
+    assert with_net, "synthetic networks share phones across many ads"
+    for p in with_net:
+        assert p["shared_contact_ads"] is not None
+        net_hits = [h for h in p["hits"] if h["indicator_id"] in network]
+        assert all(h["start"] == -1 for h in net_hits)  # features, not words
+        if len(net_hits) == len(p["hits"]):  # no other evidence: never flagged by network alone
+            assert p["band"] == "low" and p["risk"] == p["catalogue_risk"] == 0.0
+    amplified = [p for p in with_net if len(p["hits"]) > 2]
+    assert any(p["band"] == "high" for p in amplified)

@@ -72,9 +72,13 @@ def scan(
     posts, bands = export_results(settings, out_dir, formats=formats)
     links = None
     if link:
+        from vigil.indicators import default_catalogue
         from vigil.linking import link as run_link
+        from vigil.pipeline.network import apply_network_indicators
 
         links = run_link(out_dir)
+        apply_network_indicators(out_dir, default_catalogue())
+        bands = _bands(out_dir)
     return ScanResult(summary, pipeline, out_dir, posts, bands, links)
 
 
@@ -115,6 +119,18 @@ def _copy(con: Any, select: str, target: Path, fmt: str) -> None:
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT json"
     con.execute(f"COPY ({select}) TO {sql_literal(str(tmp))} ({options})")
     tmp.replace(target)
+
+
+def _bands(out_dir: Path) -> dict[str, int]:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        path = sql_literal(str(out_dir / "posts.parquet"))
+        rows = con.execute(f"SELECT band, count(*) FROM read_parquet({path}) GROUP BY band")
+        return {str(b): int(n) for b, n in rows.fetchall()}
+    finally:
+        con.close()
 
 
 def worklist(out_dir: Path, *, limit: int = 10, min_band: str = "review") -> list[dict[str, Any]]:
