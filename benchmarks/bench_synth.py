@@ -14,7 +14,32 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _harness import Figure, run_measured
+
 from vigil.synth import generate
+
+BASELINE = """
+import json, sys
+n, out = int(sys.argv[2]), sys.argv[3]
+row = {"platform": "classifieds.example", "source_id": "ca-1", "title": "t" * 40,
+       "body": "b" * 300, "location": "Houston, TX", "images": [], "language": "en"}
+with open(out, "w") as fh:
+    for i in range(n):
+        row["source_id"] = f"ca-{i}"
+        fh.write(json.dumps(row) + "\\n")
+"""
+
+
+def run(posts: int) -> list[Figure]:
+    """Synth throughput and peak RSS against writing a constant record N times."""
+    with tempfile.TemporaryDirectory(prefix="bench-synth-") as tmp:
+        vigil = run_measured(["vigil", "synth", "--posts", str(posts), "--seed", "1", "--out", tmp])
+        base = run_measured(["-c", BASELINE, str(posts), str(Path(tmp) / "flat.jsonl")])
+    label = "json.dumps of one constant record"
+    return [
+        Figure("synth throughput", "posts/s", posts / vigil.seconds, posts / base.seconds, label),
+        Figure("synth peak RSS", "MB", vigil.peak_rss_mb, base.peak_rss_mb, label, False),
+    ]
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ import typer
 
 from vigil.cli._common import err_console, load_settings, out_console, progress_bar
 from vigil.ingest.readers import FORMATS, UnknownFormat
-from vigil.ingest.service import ingest_files
 
 __all__ = ["register"]
 
@@ -35,6 +34,8 @@ def ingest(
     is written to a quarantine file with its file, line and reason. Exit status: 0 when
     every row was accepted, 3 when some rows were quarantined, 2 on usage errors.
     """
+    from vigil.ingest.service import ingest_files
+
     settings = load_settings(home=home)
     total = sum(p.stat().st_size for p in paths if p.is_file())
     try:

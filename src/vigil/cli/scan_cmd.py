@@ -11,8 +11,6 @@ from vigil.cli._common import err_console, load_settings, out_console, progress_
 from vigil.cli._worklist import worklist_table
 from vigil.cli.link_cmd import clusters_table
 from vigil.ingest.readers import FORMATS, UnknownFormat
-from vigil.pipeline.scan import scan as run_scan
-from vigil.pipeline.scan import worklist
 
 __all__ = ["register"]
 
@@ -45,6 +43,9 @@ def scan(
     Results cover every post in the data home. Exit status as `vigil ingest`: 0, or 3
     when some input rows were quarantined, 2 on usage errors.
     """
+    from vigil.pipeline.scan import scan as run_scan
+    from vigil.pipeline.scan import worklist
+
     settings = load_settings(home=home)
     bad = sorted(set(output_format) - {"parquet", "jsonl"})
     if bad:

@@ -7,12 +7,8 @@ from pathlib import Path
 import orjson
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from vigil.cli._common import load_settings, out_console
-from vigil.lake import Lake
-from vigil.lake.stats import lake_stats
-from vigil.store import IngestRun, make_engine, session_factory, upgrade
 
 __all__ = ["register"]
 
@@ -22,6 +18,12 @@ def status(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable figures."),
 ) -> None:
     """Show the data home: posts in the corpus lake and the latest ingest runs."""
+    from sqlalchemy import select
+
+    from vigil.lake import Lake
+    from vigil.lake.stats import lake_stats
+    from vigil.store import IngestRun, make_engine, session_factory, upgrade
+
     settings = load_settings(home=home)
     with Lake(settings.lake_dir) as lake:
         stats = lake_stats(lake)
