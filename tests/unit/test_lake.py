@@ -63,3 +63,23 @@ def test_recover_discards_uncommitted_and_completes_committed(tmp_path: Path) ->
 def test_query_on_empty_lake(tmp_path: Path) -> None:
     with Lake(tmp_path) as lake, lake.query() as con:
         assert con.execute("SELECT count(*) FROM posts").fetchone() == (0,)
+
+
+def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from vigil.lake import LakeBusyError
+
+    with Lake(tmp_path):
+        code = (
+            "import sys; from pathlib import Path; from vigil.lake import Lake, LakeBusyError\n"
+            "try:\n    Lake(Path(sys.argv[1]))\nexcept LakeBusyError as e:\n"
+            "    print(e); sys.exit(7)\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
+        )
+    assert proc.returncode == 7, proc.stderr
+    assert "another vigil process" in proc.stdout
+    assert LakeBusyError.__mro__[1] is RuntimeError

@@ -35,6 +35,7 @@ def ingest(
     every row was accepted, 3 when some rows were quarantined, 2 on usage errors.
     """
     from vigil.ingest.service import ingest_files
+    from vigil.lake import LakeBusyError
 
     settings = load_settings(home=home)
     total = sum(p.stat().st_size for p in paths if p.is_file())
@@ -48,7 +49,7 @@ def ingest(
                 default_platform=platform,
                 on_bytes=lambda n: bar.advance(task, n),
             )
-    except (UnknownFormat, FileNotFoundError) as exc:
+    except (UnknownFormat, FileNotFoundError, LakeBusyError) as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     if as_json:

@@ -34,9 +34,13 @@ import pyarrow.parquet as pq
 from vigil.lake.files import fsync_path, sql_literal
 from vigil.lake.schema import POSTS_SCHEMA
 
-__all__ = ["AppendResult", "Lake"]
+__all__ = ["AppendResult", "Lake", "LakeBusyError"]
 
 _TMP = ".tmp-"
+
+
+class LakeBusyError(RuntimeError):
+    """The lake's catalog is locked by another process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,15 @@ class Lake:
         self.root = root
         self.posts_dir = root / "posts"
         self.posts_dir.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(root / "catalog.duckdb"))
+        try:
+            self._con = duckdb.connect(str(root / "catalog.duckdb"))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise LakeBusyError(
+                    f"{root}: another vigil process is writing to this lake; "
+                    "wait for it to finish (or use another VIGIL_HOME)"
+                ) from None
+            raise
         self._con.execute(
             "CREATE TABLE IF NOT EXISTS post_keys (id VARCHAR PRIMARY KEY, part VARCHAR NOT NULL)"
         )
