@@ -215,3 +215,55 @@ def test_images_exact_and_near_matches(tmp_path: Path) -> None:
 def test_missing_posts_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="posts"):
         link(tmp_path)
+
+
+def test_text_never_joins_posts_with_their_own_distinct_contacts(tmp_path: Path) -> None:
+    text = FILLER.format(name="Anna", city="Houston")
+    posts = [post(p, text, day=i) for i, p in enumerate(["a", "a2", "b", "x", "y"])]
+    posts.append(post("z", FILLER.format(name="Mia", city="Reno")))
+    posts.append(post("z2", FILLER.format(name="Mia", city="Reno")))
+    posts.append(post("zc", FILLER.format(name="Mia", city="Reno")))
+    idents = [
+        ident("a", "phone", "+1aaa"),
+        ident("a2", "phone", "+1aaa"),
+        ident("b", "phone", "+1bbb"),  # its own contact: text alone must not join a and b
+        ident("zc", "email", "mia@example.org"),
+    ]
+    result = link(scan_dir(tmp_path, posts, idents), incremental=False)
+    # x and y (no contact) see two anchored components: they stay a group of their own;
+    # z and z2 (no contact) see exactly one (zc's): they are attached to it
+    assert partition(tmp_path) == [{"a", "a2"}, {"x", "y"}, {"z", "z2", "zc"}]
+    assert result.run["text_buckets_blocked"] == 1
+    loose = link(tmp_path, LinkParams(text_anchor_kinds=()), incremental=False)
+    assert partition(tmp_path) == [{"a", "a2", "b", "x", "y"}, {"z", "z2", "zc"}]
+    assert loose.run["text_buckets_blocked"] == 0
+
+
+def test_text_links_weigh_less_in_cluster_risk(tmp_path: Path) -> None:
+    cities = ["Houston, TX", "Dallas, TX", "Austin, TX", "Reno, NV", "Miami, FL"]
+    text = FILLER.format(name="Anna", city="")
+    posts = [post(f"t{i}", text, day=i, city=c, risk=0.2) for i, c in enumerate(cities)]
+    posts += [
+        post(f"p{i}", f"ad {i} " + text, day=i, city=c, risk=0.2) for i, c in enumerate(cities)
+    ]
+    idents = [ident(f"p{i}", "phone", "+1net") for i in range(5)]
+    result = link(scan_dir(tmp_path, posts, idents), incremental=False)
+    by_root = {c["root_post_id"]: c for c in result.clusters.to_pylist()}
+    contact, text_only = by_root["p0"], by_root["t0"]
+    assert contact["n_cities"] == text_only["n_cities"] == 5
+    assert contact["link_share"] == 1.0 and text_only["link_share"] == 0.0
+    assert text_only["risk_network"] == 0.0 < contact["risk_network"]
+    assert text_only["risk"] < contact["risk"]
+
+
+def test_incremental_run_unlinks_when_a_new_post_blocks_a_text_bucket(tmp_path: Path) -> None:
+    text = FILLER.format(name="Anna", city="Houston")
+    first = [post("a", text), post("x", text)]
+    idents = [ident("a", "phone", "+1aaa")]
+    link(scan_dir(tmp_path, first, idents))
+    assert partition(tmp_path) == [{"a", "x"}]  # x attached to a's component
+    second = link(
+        scan_dir(tmp_path, [*first, post("b", text)], [*idents, ident("b", "phone", "+1bbb")])
+    )
+    assert second.run["incremental"] and second.run["new_posts"] == 1
+    assert partition(tmp_path) == []  # x now sees two anchored components: no link

@@ -53,6 +53,15 @@ class EngineAPI(ABC):
     def to_arrow(self, sql: str) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
 
+    def write_parquet(self, sql: str, path: str) -> None:
+        """Write the result of ``sql`` to the Parquet file ``path``.
+
+        The default goes through Arrow; engines override it to stream to disk.
+        """
+        import pyarrow.parquet as pq
+
+        pq.write_table(self.to_arrow(sql), path)
+
     def version(self) -> str:
         """The engine's version string (recorded with every link run)."""
         return "unknown"

@@ -10,6 +10,10 @@ from vigil.engine.base import EngineAPI, check_identifier
 __all__ = ["DuckDBEngine"]
 
 
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 class DuckDBEngine(EngineAPI):
     """Runs linking SQL on DuckDB (in memory unless ``database`` is a path).
 
@@ -72,6 +76,10 @@ class DuckDBEngine(EngineAPI):
         result = self.con.sql(sql).to_arrow_table()
         assert isinstance(result, pa.Table)
         return result
+
+    def write_parquet(self, sql: str, path: str) -> None:
+        """``COPY (sql) TO path``: streamed by DuckDB, never held in Python."""
+        self.con.execute(f"COPY ({sql}) TO ? (FORMAT parquet)".replace("?", _quote(path)))
 
     def version(self) -> str:
         return f"duckdb {duckdb.__version__}"

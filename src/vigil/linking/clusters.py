@@ -54,6 +54,7 @@ CLUSTER_SCHEMA: Final = pa.schema(
         ("risk_member_max", pa.float64()),
         ("risk_member_mean", pa.float64()),
         ("risk_network", pa.float64()),
+        ("link_share", pa.float64()),
         ("risk", pa.float64()),
         ("indicators", pa.list_(pa.string())),
     ]
@@ -149,6 +150,9 @@ def summarise(
             if rec["first_seen"] and rec["last_seen"]
             else 0.0
         )
+        kinds_n = {k["kind"]: int(k["n"]) for k in link_kinds.get(label, [])}
+        total = sum(kinds_n.values())
+        share = (total - kinds_n.get("text", 0)) / total if total else 1.0
         risk = cluster_risk(
             member_max=rec["risk_max"],
             member_mean=rec["risk_mean"],
@@ -156,6 +160,7 @@ def summarise(
             n_people=max(n_ages, n_names),
             moves=moves.get(label, 0),
             span_days=span,
+            share=share,
         )
         idents = shared.get(label, [])
         indicators = []
@@ -190,6 +195,7 @@ def summarise(
                 "risk_member_max": risk.member_max,
                 "risk_member_mean": risk.member_mean,
                 "risk_network": risk.network,
+                "link_share": round(share, 4),
                 "risk": risk.risk,
                 "indicators": indicators,
             }

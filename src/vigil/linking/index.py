@@ -7,9 +7,10 @@
 * ``templates.parquet``: templates per near-duplicate group root and size, reused
   while the group is unchanged.
 
-A new run over a superset of the indexed posts hashes only the new posts, joins
-their buckets against the index, and re-solves components over the new edges plus
-one edge per indexed post to its old root: the partition equals a full run's.
+A new run over a superset of the indexed posts hashes only the new posts and reads
+the indexed posts' buckets and band rows from here; edges, text resolution and
+components are recomputed over all buckets in SQL, so the partition equals a full
+run's.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["INDEX_DIR", "LinkIndex", "load_index", "save_index"]
+__all__ = ["INDEX_DIR", "LinkIndex", "index_tmp_path", "load_index", "save_index"]
 
 INDEX_DIR: Final = "index"
 _FILES: Final = ("members", "bands", "partition", "templates", "posts")
@@ -38,13 +39,26 @@ class LinkIndex:
     templates: pa.Table  # (text_root, size, template_json)
 
 
-def save_index(in_dir: Path, index: LinkIndex) -> None:
-    """Write the index atomically enough: each file is written then renamed."""
+def index_tmp_path(in_dir: Path, name: str) -> Path:
+    """Where an index file is written before :func:`save_index` renames it."""
+    root = in_dir / INDEX_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    return root / f".{name}.parquet.tmp"
+
+
+def save_index(in_dir: Path, tables: dict[str, pa.Table | None]) -> None:
+    """Write the index atomically enough: each file is written then renamed.
+
+    ``tables`` maps every index file name to its table, or to None when the file
+    was already written to :func:`index_tmp_path` (streamed by the engine).
+    """
     root = in_dir / INDEX_DIR
     root.mkdir(parents=True, exist_ok=True)
     for name in _FILES:
-        tmp = root / f".{name}.parquet.tmp"
-        pq.write_table(getattr(index, name), tmp)
+        tmp = index_tmp_path(in_dir, name)
+        table = tables[name]
+        if table is not None:
+            pq.write_table(table, tmp)
         tmp.replace(root / f"{name}.parquet")
 
 

@@ -37,6 +37,10 @@ class LinkParams:
     min_tokens: int = 8
     #: identifier kinds that link posts
     link_kinds: tuple[str, ...] = LINK_KINDS
+    #: text links never join two strong components (identifier/image links) that
+    #: each hold an identifier of these kinds (``image`` = any image key); empty =
+    #: text links join like any other bucket (see ``vigil.linking.resolve``)
+    text_anchor_kinds: tuple[str, ...] = LINK_KINDS
     #: identifiers extracted with lower confidence do not link
     min_confidence: float = 0.5
     #: buckets (one identifier / band value / image) with more posts than this are
@@ -68,6 +72,9 @@ class LinkParams:
         unknown = set(self.link_kinds) - set(LINK_KINDS)
         if unknown:
             raise ValueError(f"cannot link on {sorted(unknown)}; choose from {LINK_KINDS}")
+        bad = set(self.text_anchor_kinds) - {*LINK_KINDS, "image"}
+        if bad:
+            raise ValueError(f"unknown text anchor kinds {sorted(bad)}")
 
     @property
     def threshold(self) -> float:
@@ -87,6 +94,7 @@ class LinkParams:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["link_kinds"] = list(self.link_kinds)
+        data["text_anchor_kinds"] = list(self.text_anchor_kinds)
         data["lsh_threshold"] = round(self.threshold, 4)
         data["group_lsh_threshold"] = round(self.group_threshold, 4)
         return data

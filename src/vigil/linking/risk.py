@@ -11,7 +11,10 @@ known. Network indicators, each in [0, 1]:
   consecutive posts in time order and ``weeks = max(1, span_days / 7)``, so moving
   once a week or faster scores 1.
 
-``network = (cities + people + movement) / 3`` and
+``share`` is the share of the cluster's links that are contact or image links (not
+``text``): identical text is weak evidence (benign rentals, spas and demand posts
+repeat it across cities), so ``network = share * (cities + people + movement) / 3``
+and
 ``risk = 0.5 * member + 0.5 * network`` (``risk = network`` when no member risk is
 known). Everything is clamped to [0, 1] and rounded to 4 decimals.
 """
@@ -48,12 +51,13 @@ def cluster_risk(
     n_people: int,
     moves: int,
     span_days: float,
+    share: float = 1.0,
 ) -> NetworkRisk:
     """Combine member risks and network indicators (formula in the module doc)."""
     cities = _clamp((n_cities - 1) / 4)
     people = _clamp((n_people - 1) / 4)
     movement = _clamp(moves / max(1.0, span_days / 7.0))
-    network = (cities + people + movement) / 3
+    network = _clamp(share) * (cities + people + movement) / 3
     if member_max is None or member_mean is None:
         risk = network
     else:

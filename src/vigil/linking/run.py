@@ -6,6 +6,8 @@ Tables the run creates in the engine (all portable SQL; see ``docs/linking.md``)
 * ``lk_members(kind, value, node)``: identifier and image buckets;
 * ``lk_bands(kind, value, node)``: LSH band buckets (``kind`` = band number; link
   bands from 0, group bands from ``GROUP_BAND_OFFSET``);
+* ``lk_strong``, ``lk_e_text``: strong components and the text edges kept by
+  :mod:`vigil.linking.resolve` (text never joins two anchored components);
 * ``lk_edges(a, b, kind, evidence)``: every link, ``a > b``;
 * ``lk_comp(node, label)``: components of all links (the clusters);
 * ``lk_text(node, label)``: near-duplicate groups (group-band edges inside a cluster);
@@ -34,9 +36,10 @@ from vigil.linking.buckets import hub_stats, oversized_buckets, star_edges
 from vigil.linking.clusters import cluster_id, summarise
 from vigil.linking.components import connected_components
 from vigil.linking.images import chunk_table, image_keys, verified_pairs
-from vigil.linking.index import LinkIndex, load_index, save_index
+from vigil.linking.index import LinkIndex, index_tmp_path, load_index, save_index
 from vigil.linking.inputs import Inputs, read_inputs
 from vigil.linking.params import LinkParams
+from vigil.linking.resolve import resolve_text_links
 from vigil.linking.result import (
     CLUSTERS_FILE,
     EDGES_FILE,
@@ -126,42 +129,30 @@ def _old(engine: EngineAPI, name: str, table: pa.Table, cols: str) -> None:
     engine.drop(f"{name}_in")
 
 
-def _touched(engine: EngineAPI, table: str, new: str, out: str, incremental: bool) -> None:
-    """Buckets of ``table`` that hold at least one new post (all of them on a full run)."""
-    if not incremental:
-        engine.materialise(out, f"SELECT kind, value, node FROM {table}")
-        return
-    engine.materialise(
-        out,
-        f"SELECT m.kind, m.value, m.node FROM {table} m JOIN "
-        f"(SELECT DISTINCT kind, value FROM {new}) t ON m.kind = t.kind AND m.value = t.value",
-    )
+def _anchor_kinds(params: LinkParams) -> tuple[str, ...]:
+    """Member kinds that anchor a component (``image`` stands for every image key)."""
+    out: list[str] = []
+    for kind in params.text_anchor_kinds:
+        out.extend(("image_sha256", "image_pdq", "image_ref") if kind == "image" else (kind,))
+    return tuple(out)
 
 
 def _pdq_edges(engine: EngineAPI, params: LinkParams) -> int:
-    """Near-match edges between PDQ hashes (at least one of them new)."""
+    """Near-match edges between all distinct PDQ hashes."""
     hashes = [
         r["value"]
         for r in engine.to_arrow(
             "SELECT DISTINCT value FROM lk_members WHERE kind = 'image_pdq' ORDER BY value"
         ).to_pylist()
     ]
-    new = {
-        r["value"]
-        for r in engine.to_arrow(
-            "SELECT DISTINCT value FROM lk_members_new WHERE kind = 'image_pdq'"
-        ).to_pylist()
-    }
     empty = "SELECT CAST(0 AS BIGINT) AS a, CAST(0 AS BIGINT) AS b, 'x' AS kind, 'x' AS evidence"
-    if not hashes or not new:
+    if not hashes:
         engine.materialise("lk_e_pdq", f"{empty} WHERE 1 = 0")
         return 0
-    chunks = chunk_table(hashes)
-    flags = pa.array([hashes[i] in new for i in chunks.column("hid").to_pylist()])
-    engine.register("lk_chunks", chunks.append_column("is_new", flags))
+    engine.register("lk_chunks", chunk_table(hashes))
     cand = engine.to_arrow(
         "SELECT DISTINCT x.hid AS i, y.hid AS j FROM lk_chunks x JOIN lk_chunks y "
-        "ON x.chunk = y.chunk AND x.val = y.val AND x.hid < y.hid WHERE x.is_new OR y.is_new"
+        "ON x.chunk = y.chunk AND x.val = y.val AND x.hid < y.hid"
     )
     pairs = verified_pairs(
         hashes,
@@ -195,28 +186,17 @@ def _pdq_edges(engine: EngineAPI, params: LinkParams) -> int:
     return len(pairs)
 
 
-def _group_edges(engine: EngineAPI, incremental: bool) -> None:
+def _group_edges(engine: EngineAPI) -> None:
     """Near-duplicate group edges (group bands), kept inside one cluster.
 
     Star edges per (band bucket, cluster), so a bucket spread over clusters still
-    connects the members that share a cluster. On an incremental run only buckets
-    holding a post of a cluster that gained posts are redone.
+    connects the members that share a cluster.
     """
     engine.materialise(
-        "lk_gb_all",
+        "lk_gb",
         "SELECT b.kind, b.value, b.node, c.label FROM lk_bands b JOIN lk_comp c "
         f"ON b.node = c.node WHERE b.kind >= {GROUP_BAND_OFFSET}",
     )
-    if not incremental:
-        engine.materialise("lk_gb", "SELECT * FROM lk_gb_all")
-    else:
-        engine.materialise(
-            "lk_gb",
-            "SELECT g.kind, g.value, g.node, g.label FROM lk_gb_all g JOIN (SELECT DISTINCT "
-            "x.kind, x.value FROM lk_gb_all x JOIN (SELECT DISTINCT c.label FROM lk_comp c "
-            "JOIN lk_new n ON c.node = n.node) a ON x.label = a.label) t "
-            "ON g.kind = t.kind AND g.value = t.value",
-        )
     engine.materialise(
         "lk_e_groups",
         "SELECT node AS a, root AS b FROM (SELECT node, min(node) OVER "
@@ -303,35 +283,19 @@ def _templates(
     return out, cache_table
 
 
-def _write_edges(engine: EngineAPI, out_dir: Path, index: LinkIndex | None) -> None:
-    engine.materialise(
-        "lk_edges_out",
-        "SELECT pa.post_id AS post_a, pb.post_id AS post_b, e.kind, e.evidence "
-        "FROM lk_edges e JOIN lk_posts pa ON e.a = pa.node JOIN lk_posts pb ON e.b = pb.node",
-    )
-    old_path = out_dir / EDGES_FILE
-    if index is not None and old_path.is_file():
-        engine.register(
-            "lk_edges_old",
-            pq.read_table(old_path, columns=["post_a", "post_b", "kind", "evidence"]),
-        )
-        engine.materialise(
-            "lk_edges_all",
-            "SELECT DISTINCT * FROM (SELECT * FROM lk_edges_out UNION ALL "
-            "SELECT * FROM lk_edges_old) t",
-        )
-        engine.drop("lk_edges_old")
-    else:
-        engine.materialise("lk_edges_all", "SELECT * FROM lk_edges_out")
+def _write_edges(engine: EngineAPI, out_dir: Path) -> None:
     table = engine.to_arrow(
-        "SELECT e.post_a, e.post_b, e.kind, e.evidence, r.post_id AS root "
-        "FROM lk_edges_all e JOIN lk_posts pa ON e.post_a = pa.post_id "
-        "JOIN lk_comp c ON c.node = pa.node JOIN lk_posts r ON r.node = c.label "
-        "ORDER BY root, e.post_a, e.post_b, e.kind, e.evidence"
+        "SELECT pa.post_id AS post_a, pb.post_id AS post_b, e.kind, e.evidence, "
+        "r.post_id AS root FROM lk_edges e JOIN lk_posts pa ON e.a = pa.node "
+        "JOIN lk_posts pb ON e.b = pb.node JOIN lk_comp c ON c.node = e.a "
+        "JOIN lk_posts r ON r.node = c.label "
+        "ORDER BY root, post_a, post_b, e.kind, e.evidence"
     )
     roots = table.column("root").to_pylist()
     ids = pa.array([cluster_id(r) for r in roots], pa.string())
-    pq.write_table(table.drop_columns(["root"]).append_column("cluster_id", ids), old_path)
+    pq.write_table(
+        table.drop_columns(["root"]).append_column("cluster_id", ids), out_dir / EDGES_FILE
+    )
 
 
 def _write_membership(engine: EngineAPI, out_dir: Path) -> pa.Table:
@@ -397,7 +361,9 @@ def link(
         with timer("identifiers"):
             _identifier_members(eng, inputs, params)
         with timer("images"):
-            sub = inputs.posts.take(pa.array(new))
+            # a full run hashes every post: no copy of the posts table
+            full = len(new) == inputs.posts.num_rows
+            sub = inputs.posts if full else inputs.posts.take(pa.array(new))
             img = image_keys(
                 new.tolist(),
                 sub.column("images").to_pylist(),
@@ -407,14 +373,24 @@ def link(
             eng.register("lk_img_new", img.members)
             eng.execute("INSERT INTO lk_members_new SELECT kind, value, node FROM lk_img_new")
             eng.drop("lk_img_new")
+            del img
         with timer("minhash"):
             spans = spans_by_post(inputs.identifiers.select(["post_id", "field", "start", "end"]))
             text_new = new if params.text_links else new[:0]
             text_sub = sub if params.text_links else sub.slice(0, 0)
-            bands = band_rows(text_new, text_sub, spans, params)
-            eng.register("lk_bands_in", bands)
-            eng.materialise("lk_bands_new", "SELECT kind, value, node FROM lk_bands_in")
-            eng.drop("lk_bands_in")
+            eng.materialise(
+                "lk_bands_new",
+                "SELECT CAST(0 AS BIGINT) AS kind, CAST(0 AS BIGINT) AS value, "
+                "CAST(0 AS BIGINT) AS node WHERE 1 = 0",
+            )
+
+            def _sink(part: pa.Table) -> None:
+                eng.register("lk_bands_in", part)
+                eng.execute("INSERT INTO lk_bands_new SELECT kind, value, node FROM lk_bands_in")
+                eng.drop("lk_bands_in")
+
+            band_rows(text_new, text_sub, spans, params, sink=_sink)
+            del spans, sub, text_sub
         with timer("buckets"):
             if index is not None:
                 _old(eng, "lk_members_old", index.members, "o.kind, o.value")
@@ -437,57 +413,43 @@ def link(
             else:
                 eng.materialise("lk_members", "SELECT kind, value, node FROM lk_members_new")
                 eng.materialise("lk_bands", "SELECT kind, value, node FROM lk_bands_new")
-            _touched(eng, "lk_members", "lk_members_new", "lk_members_t", is_incr)
             eng.materialise("lk_lbands", f"SELECT * FROM lk_bands WHERE kind < {GROUP_BAND_OFFSET}")
-            eng.materialise(
-                "lk_lbands_new", f"SELECT * FROM lk_bands_new WHERE kind < {GROUP_BAND_OFFSET}"
-            )
-            _touched(eng, "lk_lbands", "lk_lbands_new", "lk_bands_t", is_incr)
-            star_edges(eng, "lk_members_t", "lk_e_ids", max_posts=params.max_bucket_posts)
-            star_edges(eng, "lk_bands_t", "lk_e_bands", max_posts=params.max_bucket_posts)
+            # Every bucket is redone (SQL, cheap): an incremental run saves the hashing
+            # and extraction of indexed posts, and its partition equals a full run's.
+            star_edges(eng, "lk_members", "lk_e_ids", max_posts=params.max_bucket_posts)
             skipped = oversized_buckets(eng, "lk_members", params.max_bucket_posts)
             skipped_bands = len(oversized_buckets(eng, "lk_lbands", params.max_bucket_posts))
             hub_stats(eng, "lk_members", "lk_posts", "lk_hubs")
         with timer("images_near"):
             pdq_pairs = _pdq_edges(eng, params)
+        with timer("text_resolve"):
+            eng.materialise(
+                "lk_strong_in",
+                "SELECT DISTINCT a, b FROM (SELECT a, b FROM lk_e_ids UNION ALL "
+                "SELECT a, b FROM lk_e_pdq) t",
+            )
+            blocked = resolve_text_links(
+                eng,
+                strong="lk_strong_in",
+                bands="lk_lbands",
+                members="lk_members",
+                anchor_kinds=_anchor_kinds(params),
+                n_bands=params.bands,
+                max_posts=params.max_bucket_posts,
+            )
         with timer("edges"):
             eng.materialise(
                 "lk_edges",
                 "SELECT a, b, kind, value AS evidence FROM lk_e_ids UNION ALL "
-                "SELECT a, b, 'text' AS kind, concat('minhash ', CAST(count(*) AS STRING), '/', "
-                f"'{params.bands} bands') AS evidence FROM lk_e_bands GROUP BY a, b "
+                "SELECT a, b, kind, evidence FROM lk_e_text "
                 "UNION ALL SELECT a, b, kind, evidence FROM lk_e_pdq",
             )
-            prior = "SELECT CAST(0 AS BIGINT) AS a, CAST(0 AS BIGINT) AS b WHERE 1 = 0"
-            prior_text = prior
-            if index is not None:
-                _old(
-                    eng,
-                    "lk_part_old",
-                    index.partition.select(["post_id", "root", "text_root"]),
-                    "o.root, o.text_root",
-                )
-                eng.materialise(
-                    "lk_prior",
-                    "SELECT o.node AS a, r.node AS b, t.node AS tb FROM lk_part_old o "
-                    "JOIN lk_posts r ON r.post_id = o.root "
-                    "LEFT JOIN lk_posts t ON t.post_id = o.text_root",
-                )
-                prior = "SELECT a, b FROM lk_prior WHERE a <> b"
-                prior_text = "SELECT a, tb AS b FROM lk_prior WHERE tb IS NOT NULL AND a <> tb"
-            eng.materialise(
-                "lk_cc_in",
-                f"SELECT DISTINCT a, b FROM (SELECT a, b FROM lk_edges UNION ALL {prior}) t",
-            )
+            eng.materialise("lk_cc_in", "SELECT DISTINCT a, b FROM lk_edges")
         with timer("components"):
             rounds = connected_components(eng, "lk_cc_in", "lk_comp", prefix="cc")
         with timer("groups"):
-            _group_edges(eng, is_incr)
-            eng.materialise(
-                "lk_cc_text",
-                "SELECT DISTINCT a, b FROM (SELECT a, b FROM lk_e_groups UNION ALL "
-                f"{prior_text}) t",
-            )
+            _group_edges(eng)
+            eng.materialise("lk_cc_text", "SELECT DISTINCT a, b FROM lk_e_groups")
             text_rounds = connected_components(eng, "lk_cc_text", "lk_text", prefix="cct")
         with timer("templates"):
             templates, template_cache = _templates(eng, inputs, params, index)
@@ -495,7 +457,7 @@ def link(
             clusters = summarise(eng, templates, params)
         with timer("write"):
             pq.write_table(clusters, in_dir / CLUSTERS_FILE)
-            _write_edges(eng, in_dir, index)
+            _write_edges(eng, in_dir)
             membership = _write_membership(eng, in_dir)
             pq.write_table(
                 eng.to_arrow(
@@ -504,21 +466,25 @@ def link(
                 ),
                 in_dir / HUBS_FILE,
             )
+            eng.write_parquet(
+                "SELECT m.kind, m.value, p.post_id FROM lk_members m "
+                "JOIN lk_posts p ON m.node = p.node",
+                str(index_tmp_path(in_dir, "members")),
+            )
+            eng.write_parquet(
+                "SELECT b.kind AS band, b.value AS hash, p.post_id FROM lk_bands b "
+                "JOIN lk_posts p ON b.node = p.node",
+                str(index_tmp_path(in_dir, "bands")),
+            )
             save_index(
                 in_dir,
-                LinkIndex(
-                    posts=pa.table({"post_id": inputs.posts.column("id")}),
-                    members=eng.to_arrow(
-                        "SELECT m.kind, m.value, p.post_id FROM lk_members m "
-                        "JOIN lk_posts p ON m.node = p.node"
-                    ),
-                    bands=eng.to_arrow(
-                        "SELECT b.kind AS band, b.value AS hash, p.post_id FROM lk_bands b "
-                        "JOIN lk_posts p ON b.node = p.node"
-                    ),
-                    partition=membership,
-                    templates=template_cache,
-                ),
+                {
+                    "posts": pa.table({"post_id": inputs.posts.column("id")}),
+                    "members": None,
+                    "bands": None,
+                    "partition": membership,
+                    "templates": template_cache,
+                },
             )
         edge_counts = {
             r["kind"]: int(r["n"])
@@ -541,6 +507,7 @@ def link(
             "pdq_near_pairs": pdq_pairs,
             "skipped_hubs": skipped,
             "skipped_band_buckets": skipped_bands,
+            "text_buckets_blocked": blocked,
             "clusters": clusters.num_rows,
             "clustered_posts": int(pc.sum(clusters.column("size")).as_py() or 0),
             "largest_cluster": int(pc.max(clusters.column("size")).as_py() or 0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -74,8 +74,12 @@ def band_rows(
     posts: pa.Table,
     spans: Mapping[str, list[Span]],
     params: LinkParams,
+    sink: Callable[[pa.Table], None] | None = None,
 ) -> pa.Table:
     """LSH bucket rows ``(kind=band, value=band hash, node)`` for every text post.
+
+    With ``sink``, each batch's rows are handed to it (and not kept), and the
+    returned table is empty: memory stays bounded by one batch.
 
     ``posts`` has ``id``, ``title_text`` and ``body_text``; ``nodes`` its node numbers.
 
@@ -102,9 +106,17 @@ def band_rows(
         )
         rows, bands = _batch_bands(texts, params, cache)
         n = len(rows)
-        kinds.append(np.tile(band_ids, n))
-        values.append(bands.reshape(-1))
-        out_nodes.append(np.repeat(nodes[lo:hi][rows], len(band_ids)))
+        part = (
+            np.tile(band_ids, n),
+            bands.reshape(-1),
+            np.repeat(nodes[lo:hi][rows], len(band_ids)),
+        )
+        if sink is not None:
+            sink(pa.table({"kind": part[0], "value": part[1], "node": part[2]}))
+            continue
+        kinds.append(part[0])
+        values.append(part[1])
+        out_nodes.append(part[2])
     if not kinds:
         return pa.table(
             {
