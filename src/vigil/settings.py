@@ -8,6 +8,7 @@ test fails when the two drift apart.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -52,6 +53,15 @@ class Settings(BaseSettings):
         description=(
             "Rows per ingest batch. Each batch is committed atomically to the lake; "
             "memory use grows with it."
+        ),
+    )
+    workers: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        ge=1,
+        le=256,
+        description=(
+            "Processes used for the per-part pipeline stages (extraction, scoring). "
+            "Default: the number of CPU cores."
         ),
     )
     progress: bool = Field(

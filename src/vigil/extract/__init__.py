@@ -12,7 +12,7 @@ normalised as in docs/vocabulary.md and offsets index the input string
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 # Registration order matters only for Doc.get() reuse, not for results.
 from vigil.extract import (  # noqa: F401  (imported to register the extractors)
@@ -40,6 +40,7 @@ __all__ = [
     "Doc",
     "Extractor",
     "extract",
+    "extract_doc",
     "extract_post_fields",
     "get_extractor",
     "register",
@@ -63,9 +64,15 @@ def extract(
         return []
     doc = Doc(text, region or DEFAULT_REGION)
     wanted = registered_kinds() if kinds is None else [IdentifierKind(k) for k in kinds]
+    return extract_doc(doc, wanted)
+
+
+def extract_doc(doc: Doc, kinds: Iterable[IdentifierKind]) -> list[Identifier]:
+    """All identifiers of ``kinds`` in ``doc``, sorted and deduplicated as :func:`extract`."""
     found: list[Identifier] = []
-    for kind in wanted:
-        found.extend(doc.get(kind))
+    get = doc.get
+    for kind in kinds:
+        found.extend(get(kind))
     if len(found) > 1:
         found.sort(key=_order)
         return _dedupe(found)
@@ -73,14 +80,15 @@ def extract(
 
 
 def _order(i: Identifier) -> tuple[int, int, str]:
-    return i.start, i.end, i.kind.value
+    # IdentifierKind is a StrEnum: it sorts as its value.
+    return i.start, i.end, i.kind
 
 
 def _dedupe(found: list[Identifier]) -> list[Identifier]:
     out: list[Identifier] = []
     seen: set[tuple[str, str, int, int]] = set()
     for ident in found:
-        key = (str(ident.kind), ident.value, ident.start, ident.end)
+        key = (ident.kind, ident.value, ident.start, ident.end)
         if key not in seen:
             seen.add(key)
             out.append(ident)

@@ -26,6 +26,8 @@ _ADDR = compile_re2(
     r")"
 )
 
+_MIN_LEN = 14  # "bc1" + 11; base58 forms have >= 26 characters, "0x" forms 42
+
 
 def normalize_crypto(value: str) -> str:
     """Idempotent: ``eth:`` addresses lower-case, ``btc:`` kept as written."""
@@ -56,6 +58,8 @@ def extract_crypto(doc: Doc) -> Iterator[Identifier]:
     text = doc.text
     if "1" not in text and "3" not in text and "0" not in text:
         return  # every address form starts with "bc1", "1", "3" or "0x"
+    if max(map(len, text.split())) < _MIN_LEN:
+        return  # an address is a run of >= 14 letters/digits, inside one token
     for sp in scan(_ADDR, doc.utf8):
         a_start, a_end = sp[1]
         addr = text[a_start:a_end]

@@ -33,6 +33,8 @@ from vigil.extract.tables import DIGIT_HOMOGLYPHS, LETTER_DIGITS, NUMBER_WORDS
 __all__ = ["Cluster", "clusters", "spelled_digit_words"]
 
 _DIGIT_RUN = re.compile("[\\d" + re.escape("".join(DIGIT_HOMOGLYPHS)) + "]+")
+# The same runs in ASCII text (every look-alike and non-ASCII digit is non-ASCII).
+_ASCII_DIGIT_RUN = re.compile("[0-9]+")
 # 2..4 look-alike letters standing alone ("555-Olll"): one bounded class repetition
 # and a fixed-width look-ahead, constant work per position. The "not after a letter"
 # side is checked in Python (_pieces): the pattern then starts with a character
@@ -97,13 +99,17 @@ Piece = tuple[int, int, str, int]
 
 
 def _pieces(text: str, lower: str) -> list[Piece]:
-    pieces: list[Piece] = []
-    for m in _DIGIT_RUN.finditer(text):
-        s = m.group()
-        if s.isascii():
-            pieces.append((m.start(), m.end(), s, DIGIT))
-        else:
-            pieces.append((m.start(), m.end(), "".join(map(_digit_value, s)), UNICODE))
+    pieces: list[Piece]
+    if text.isascii():
+        pieces = [(m.start(), m.end(), m.group(), DIGIT) for m in _ASCII_DIGIT_RUN.finditer(text)]
+    else:
+        pieces = []
+        for m in _DIGIT_RUN.finditer(text):
+            s = m.group()
+            if s.isascii():
+                pieces.append((m.start(), m.end(), s, DIGIT))
+            else:
+                pieces.append((m.start(), m.end(), "".join(map(_digit_value, s)), UNICODE))
     digit_runs = len(pieces)
     for m in _LETTER_RUN.finditer(text):
         a = m.start()
@@ -194,6 +200,7 @@ def clusters(text: str, lower: str) -> list[Cluster]:
     out: list[Cluster] = []
     group: list[Piece] = []
     last_end = -1
+    n = len(text)
     for piece in _pieces(text, lower):
         if piece[0] < last_end:  # overlapping spelled word: keep the first
             continue
@@ -203,16 +210,21 @@ def clusters(text: str, lower: str) -> list[Cluster]:
             else:
                 sub = (
                     _letters_between(text, last_end, piece[0])
-                    if piece[0] - last_end <= _MAX_EDGE
+                    if piece[0] - last_end <= _MAX_EDGE and text[last_end] in LETTER_DIGITS
                     else None
                 )
                 if sub is not None and (group[-1][3] != WORD or piece[3] != WORD):
                     group.append((last_end, piece[0], sub, LETTER))
                     group.append(piece)
                 else:
-                    done = _finish(text, group)
-                    if done is not None:
-                        out.append(done)
+                    if len(group) == 1 and _plain_edges(text, n, group[0]):
+                        # _finish's common case, inline: one piece, no letter around.
+                        p = group[0]
+                        out.append(Cluster(p[0], p[1], p[2], {p[3]}))
+                    else:
+                        done = _finish(text, group)
+                        if done is not None:
+                            out.append(done)
                     group = [piece]
         else:
             group = [piece]
@@ -222,3 +234,14 @@ def clusters(text: str, lower: str) -> list[Cluster]:
         if done is not None:
             out.append(done)
     return out
+
+
+def _plain_edges(text: str, n: int, p: Piece) -> bool:
+    """True if no letter (or keycap mark) touches piece ``p``: _finish's fast path."""
+    start, end = p[0], p[1]
+    if start and text[start - 1].isalpha():
+        return False
+    if end < n:
+        after = text[end]
+        return not after.isalpha() and after not in _KEYCAP_TAIL
+    return True

@@ -43,6 +43,33 @@ _REJECT = re.compile(
 )
 _CHAIN_SEPS = frozenset(",/.-:")
 _NANP_REGIONS = frozenset(phonenumbers.region_codes_for_country_code(1))
+# Any of these in a text may block a cluster (_currency_near); without them, skip it.
+_MONEY_CHARS = tuple(_BAD_GAP_CHARS | _CURRENCY)
+_LENGTHS: dict[int, frozenset[int] | None] = {}
+_ONLY_LETTER = frozenset({LETTER})
+
+
+def _possible_lengths(country_code: int) -> frozenset[int] | None:
+    """National number lengths any region of a shared country code can have.
+
+    None when some region leaves its lengths open (then no shortcut applies).
+    ``phonenumbers`` rejects a number whose length is not among its region's
+    ``general_desc.possible_length`` before looking at any pattern, so a length
+    outside the union over the code's regions is invalid wherever the number is
+    placed (``region_code_for_number`` included).
+    """
+    if country_code not in _LENGTHS:
+        lengths: set[int] = set()
+        found: frozenset[int] | None = None
+        for region in phonenumbers.region_codes_for_country_code(country_code):
+            md = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+            if md is None or md.general_desc is None or not md.general_desc.possible_length:
+                break
+            lengths.update(md.general_desc.possible_length)
+        else:
+            found = frozenset(lengths)
+        _LENGTHS[country_code] = found
+    return _LENGTHS[country_code]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -54,6 +81,16 @@ def _validate(digits: str, region: str, plus: bool) -> tuple[str, str] | None:
         return None
     # phonenumbers.is_valid_number(num) is exactly this, but would look the number's
     # region up a second time (for +1 numbers a scan over the NANP regions).
+    code = num.country_code
+    regions = None if code is None else phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code)
+    if code is not None and regions is not None and len(regions) > 1:
+        # Shared code (+1, +7, +44, ...): the region look-up tries every region's
+        # patterns; a national number of a length no region allows is invalid
+        # without it (the first test each of those patterns would make).
+        lengths = _possible_lengths(code)
+        nsn = phonenumbers.national_significant_number(num)
+        if lengths is not None and len(nsn) not in lengths:
+            return None
     number_region = phonenumbers.region_code_for_number(num)
     if number_region is None or not phonenumbers.is_valid_number_for_region(num, number_region):
         return None
@@ -70,14 +107,17 @@ def normalize_phone(value: str, region: str = "US") -> str | None:
     return None if found is None else found[0]
 
 
-def _chain_blocks(text: str, cl: list[Cluster], blocked: list[bool]) -> None:
-    """Block dates, times and thousands: clusters joined by one same separator."""
+def _chain_blocks(cl: list[Cluster], gaps: list[str], blocked: list[bool]) -> None:
+    """Block dates, times and thousands: clusters joined by one same separator.
+
+    ``gaps[k]`` is the text between cluster k and k + 1.
+    """
     i, n = 0, len(cl)
     while i < n:
         j = i
         sep = ""
         while j + 1 < n:
-            gap = text[cl[j].end : cl[j + 1].start]
+            gap = gaps[j]
             if len(gap) != 1 or gap not in _CHAIN_SEPS or (sep and gap != sep):
                 break
             sep = gap
@@ -103,9 +143,26 @@ def _is_date_time_amount(sep: str, lens: list[int]) -> bool:
     return False
 
 
+_GAP_CACHE: dict[str, tuple[bool, bool]] = {}
+_GAP_CACHE_LIMIT = 1 << 14
+_NO_JOIN = (False, False)
+
+
 def _gap_ok(gap: str) -> tuple[bool, bool]:
-    """(may join, has filler words) for the text between two clusters."""
-    if len(gap) > MAX_GAP or any(c in _BAD_GAP_CHARS for c in gap):
+    """(may join, has filler words) for the text between two clusters (cached: gaps
+    are at most MAX_GAP characters and repeat heavily)."""
+    if len(gap) > MAX_GAP:
+        return _NO_JOIN
+    found = _GAP_CACHE.get(gap)
+    if found is None:
+        if len(_GAP_CACHE) >= _GAP_CACHE_LIMIT:
+            _GAP_CACHE.clear()
+        found = _GAP_CACHE[gap] = _gap_ok_uncached(gap)
+    return found
+
+
+def _gap_ok_uncached(gap: str) -> tuple[bool, bool]:
+    if any(c in _BAD_GAP_CHARS for c in gap):
         return False, False
     words = _GAP_WORD.findall(gap.lower())
     if not words:
@@ -143,31 +200,39 @@ def _runs(doc: Doc) -> Iterator[list[tuple[Cluster, bool]]]:
     """Runs of joinable clusters; each item is (cluster, joined with filler words)."""
     text = doc.text
     cl = clusters(text, doc.lower)
-    if sum(len(c.digits) for c in cl) < MIN_DIGITS:
+    lens = [len(c.digits) for c in cl]
+    if sum(lens) < MIN_DIGITS:
         return  # not enough digits for any number (blocking only removes clusters)
     avoid = doc.spans(IdentifierKind.URL, IdentifierKind.EMAIL)
-    blocked = [
-        len(c.digits) > MAX_DIGITS
-        or _currency_near(text, c)
-        or (bool(avoid) and inside(avoid, c.start, c.end))
-        for c in cl
-    ]
-    _chain_blocks(text, cl, blocked)
+    blocked = [n > MAX_DIGITS for n in lens]
+    if any(ch in text for ch in _MONEY_CHARS):
+        for k, c in enumerate(cl):
+            if _currency_near(text, c):
+                blocked[k] = True
+    if avoid:
+        for k, c in enumerate(cl):
+            if inside(avoid, c.start, c.end):
+                blocked[k] = True
+    gaps = [text[cl[k].end : cl[k + 1].start] for k in range(len(cl) - 1)]
+    _chain_blocks(cl, gaps, blocked)
     run: list[tuple[Cluster, bool]] = []
-    for c, bad in zip(cl, blocked, strict=True):
-        if bad:
+    prev: Cluster | None = None
+    for k, c in enumerate(cl):
+        if blocked[k]:
             if run:
                 yield run
             run = []
             continue
         if run:
-            prev = run[-1][0]
-            ok, filler = _gap_ok(text[prev.end : c.start])
-            if ok and not prev.glued_right and not c.glued_left:
+            # run non-empty: its last cluster is cl[k - 1] (blocked ones end a run)
+            ok, filler = _gap_ok(gaps[k - 1])
+            if ok and not prev.glued_right and not c.glued_left:  # type: ignore[union-attr]
                 run.append((c, filler))
+                prev = c
                 continue
             yield run
         run = [(c, False)]
+        prev = c
     if run:
         yield run
 
@@ -256,7 +321,7 @@ def extract_phones(doc: Doc) -> Iterator[Identifier]:
         n = len(run)
         i = 0
         while i < n:
-            if run[i][0].kinds == {LETTER}:  # "lol" never starts a number
+            if run[i][0].kinds == _ONLY_LETTER:  # "lol" never starts a number
                 i += 1
                 continue
             ends: list[tuple[int, int]] = []
@@ -267,11 +332,11 @@ def extract_phones(doc: Doc) -> Iterator[Identifier]:
                 ends.append((j, total))
                 j += 1
             hit = None
+            plus = _plus_before(doc.text, run[i][0].start)
             for j, total in reversed(ends):
                 if total < MIN_DIGITS:
                     break
                 digits = "".join(c.digits for c, _ in run[i : j + 1])
-                plus = _plus_before(doc.text, run[i][0].start)
                 found = None
                 if (
                     not plus

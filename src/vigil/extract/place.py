@@ -234,6 +234,8 @@ _GAZ: _Gazetteer | None = None
 def gazetteer() -> _Gazetteer:
     """The shared gazetteer (built on first use, ~0.5 s)."""
     global _GAZ
+    if _GAZ is not None:  # built: no lock needed to read it
+        return _GAZ
     with _LOCK:
         if _GAZ is None:
             _GAZ = _Gazetteer()
@@ -365,6 +367,10 @@ def _hits(gaz: _Gazetteer, text: str, low: str) -> list[tuple[int, int, str]]:
     return hits
 
 
+def _hit_order(h: tuple[int, int, str]) -> tuple[int, int]:
+    return h[0], h[0] - h[1]
+
+
 def extract_places(doc: Doc) -> Iterator[Identifier]:
     """Cities, US states and countries named in ``doc``."""
     text = doc.text
@@ -375,7 +381,8 @@ def extract_places(doc: Doc) -> Iterator[Identifier]:
     hits = _hits(gaz, text, low)
     if not hits:
         return
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    if len(hits) > 1:
+        hits.sort(key=_hit_order)
     mentions: list[_Mention] | None = None
     last_end = -1
     for start, end, key in hits:

@@ -7,9 +7,10 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from vigil.extract import extract
+from vigil.extract import extract_doc
+from vigil.extract.base import Doc, registered_kinds
 from vigil.extract.regions import region_for_location
-from vigil.model import Identifier
+from vigil.model import Identifier, IdentifierKind
 
 __all__ = ["OUTPUT_SCHEMA", "extract_table"]
 
@@ -51,6 +52,7 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
         else [None] * len(ids)
     )
     default = region or "US"
+    wanted = registered_kinds()
     memo: dict[tuple[str, str], list[_Row]] = {}
     post_ids, fields = cols["post_id"], cols["field"]
     kinds, values, raws = cols["kind"], cols["value"], cols["raw"]
@@ -63,7 +65,7 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
             key = (text, post_region)
             rows = memo.get(key)
             if rows is None:
-                rows = [_row(ident) for ident in extract(text, region=post_region)]
+                rows = [_row(ident) for ident in extract_doc(Doc(text, post_region), wanted)]
                 if len(memo) >= _MEMO_LIMIT:
                     memo.clear()
                 memo[key] = rows
@@ -80,7 +82,10 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     return pa.table(cols, schema=OUTPUT_SCHEMA)
 
 
+_KIND_NAMES: dict[IdentifierKind, str] = {k: str(k) for k in IdentifierKind}
+
+
 def _row(ident: Identifier) -> _Row:
     attrs_json = orjson.dumps(ident.attrs).decode() if ident.attrs else "{}"
-    return (str(ident.kind), ident.value, ident.raw, ident.start, ident.end, ident.confidence,
-            attrs_json)  # fmt: skip
+    return (_KIND_NAMES[ident.kind], ident.value, ident.raw, ident.start, ident.end,
+            ident.confidence, attrs_json)  # fmt: skip

@@ -8,7 +8,9 @@ output is written under a temporary name and renamed, so a crash leaves no half 
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +54,47 @@ def stage_dir(lake: Lake, stage_name: str) -> Path:
     return lake.root / stage_name
 
 
+def _compute_part(stage: Stage, root: Path, part: Path) -> tuple[int, int]:
+    """Compute one part of ``stage`` and write it atomically; returns (posts, rows)."""
+    posts = pq.read_table(part, columns=list(stage.columns))
+    inputs = {name: pq.read_table(root / name / part.name) for name in stage.requires}
+    table = stage.fn(posts, inputs).cast(stage.schema)
+    out_dir = root / stage.name
+    tmp = out_dir / f".tmp-{part.name}"
+    pq.write_table(table, tmp, compression="zstd")
+    fsync_path(tmp)
+    tmp.replace(out_dir / part.name)
+    return posts.num_rows, table.num_rows
+
+
+_WORKER_STAGE: Stage | None = None
+
+
+def _init_worker(factory: Callable[[], Stage]) -> None:
+    global _WORKER_STAGE  # one stage per worker process, built once
+    _WORKER_STAGE = factory()
+
+
+def _worker_compute(root: str, part: str) -> tuple[int, int]:
+    assert _WORKER_STAGE is not None
+    return _compute_part(_WORKER_STAGE, Path(root), Path(part))
+
+
 def run_stage(
-    lake: Lake, stage: Stage, *, on_part: Callable[[int], None] | None = None
+    lake: Lake,
+    stage: Stage,
+    *,
+    on_part: Callable[[int], None] | None = None,
+    factory: Callable[[], Stage] | None = None,
+    workers: int = 1,
 ) -> StageResult:
-    """Compute ``stage`` for every lake part that does not have it yet."""
+    """Compute ``stage`` for every lake part that does not have it yet.
+
+    With ``workers`` > 1 and a picklable ``factory`` that rebuilds the stage (e.g. a
+    ``functools.partial`` of a module-level function), parts are computed in that
+    many processes. Each part is written atomically either way, so a crash or a kill
+    loses at most the parts in flight, and a re-run computes exactly what is missing.
+    """
     out_dir = stage_dir(lake, stage.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     version_file = out_dir / _VERSION_FILE
@@ -67,25 +106,31 @@ def run_stage(
         version_file.write_text(stage.version + "\n")
     for tmp in out_dir.glob(".tmp-*"):
         tmp.unlink()
-    done = skipped = rows = 0
-    for part in lake.part_files():
-        target = out_dir / part.name
-        if target.exists():
-            skipped += 1
-            continue
-        posts = pq.read_table(part, columns=list(stage.columns))
-        inputs = {name: pq.read_table(stage_dir(lake, name) / part.name) for name in stage.requires}
-        table = stage.fn(posts, inputs).cast(stage.schema)
-        tmp = out_dir / f".tmp-{part.name}"
-        pq.write_table(table, tmp, compression="zstd")
-        fsync_path(tmp)
-        tmp.replace(target)
-        done += 1
-        rows += table.num_rows
-        if on_part:
-            on_part(posts.num_rows)
+    parts = lake.part_files()
+    todo = [p for p in parts if not (out_dir / p.name).exists()]
+    rows = 0
+    if workers > 1 and factory is not None and len(todo) > 1:
+        context = multiprocessing.get_context("spawn")  # no fork: DuckDB handles are open
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(factory,),
+        ) as pool:
+            futures = [pool.submit(_worker_compute, str(lake.root), str(p)) for p in todo]
+            for future in as_completed(futures):
+                n_posts, n_rows = future.result()
+                rows += n_rows
+                if on_part:
+                    on_part(n_posts)
+    else:
+        for part in todo:
+            n_posts, n_rows = _compute_part(stage, lake.root, part)
+            rows += n_rows
+            if on_part:
+                on_part(n_posts)
     fsync_path(out_dir)
-    return StageResult(done, skipped, rows)
+    return StageResult(len(todo), len(parts) - len(todo), rows)
 
 
 @contextmanager

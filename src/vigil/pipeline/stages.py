@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pyarrow as pa
 
@@ -70,7 +71,10 @@ def run_pipeline(
     settings: Settings, *, on_posts: Callable[[int], None] | None = None
 ) -> PipelineResult:
     """Run every derived stage, in order, over the lake parts that lack it."""
+    extraction = partial(extraction_stage, settings.default_region)
+    scoring = partial(scoring_stage, settings)
+    workers = settings.workers
     with Lake(settings.lake_dir) as lake:
-        ids = run_stage(lake, extraction_stage(settings.default_region), on_part=on_posts)
-        scores = run_stage(lake, scoring_stage(settings))
+        ids = run_stage(lake, extraction(), on_part=on_posts, factory=extraction, workers=workers)
+        scores = run_stage(lake, scoring(), factory=scoring, workers=workers)
     return PipelineResult(identifiers=ids, scores=scores)
