@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -184,3 +185,27 @@ def test_network_indicators_amplify_but_never_flag_alone(scanned: tuple[Settings
             assert p["band"] == "low" and p["risk"] == p["catalogue_risk"] == 0.0
     amplified = [p for p in with_net if len(p["hits"]) > 2]
     assert any(p["band"] == "high" for p in amplified)
+
+
+def test_parallel_stage_equals_sequential(tmp_path: Path, corpora: tuple[Path, Path]) -> None:
+    from functools import partial
+
+    from vigil.ingest import ingest_files
+    from vigil.lake import Lake
+    from vigil.lake.derived import run_stage
+    from vigil.pipeline.stages import extraction_stage
+
+    tables: dict[int, list[pa.Table]] = {}
+    for workers in (1, 2):
+        settings = get_settings(home=tmp_path / f"w{workers}", batch_size=250, progress=False)
+        ingest_files([corpora[1] / "posts.jsonl"], settings)
+        factory = partial(extraction_stage, "US")
+        with Lake(settings.lake_dir) as lake:
+            result = run_stage(lake, factory(), factory=factory, workers=workers)
+            assert result.parts_done == 6
+            tables[workers] = [  # part names hold the run id, so compare in part order
+                pq.read_table(settings.lake_dir / "identifiers" / p.name)
+                for p in lake.part_files()
+            ]
+    assert len(tables[1]) == len(tables[2]) == 6
+    assert all(a.equals(b) for a, b in zip(tables[1], tables[2], strict=True))
