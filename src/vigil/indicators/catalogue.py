@@ -20,8 +20,21 @@ from typing import Any
 import yaml
 
 from vigil.indicators.context import MatchContext
-from vigil.indicators.matcher import Matcher, TextMatches
-from vigil.indicators.rules import Result, Span, Tri
+from vigil.indicators.matcher import Matcher
+from vigil.indicators.rules import (
+    All,
+    AnyOf,
+    Context,
+    Count,
+    Near,
+    Node,
+    Patterns,
+    Ref,
+    Result,
+    Terms,
+    Tri,
+    compile_rule,
+)
 from vigil.indicators.schema import (
     CatalogueError,
     CatalogueSpec,
@@ -70,6 +83,23 @@ class Catalogue:
         self._evaluated = tuple(
             (ind, *rule_leaves(ind.rule)) for ind in spec.indicators if ind.state != "disabled"
         )
+        # Which evaluated indicators (by position) a found term list or pattern (an
+        # "atom": a list id, or ``~pattern id``) can make true; indicators that read
+        # more than text are always candidates. A candidate is then evaluated only if
+        # some clause of its requirements (atoms that must all be found for the rule
+        # not to be FALSE) holds; ``None`` means no requirement.
+        by_atom: dict[int, list[int]] = {}
+        always: list[int] = []
+        for pos, (_ind, terms, patterns, text_only) in enumerate(self._evaluated):
+            if not text_only:
+                always.append(pos)
+            for atom in (*terms, *(~pid for pid in patterns)):
+                by_atom.setdefault(atom, []).append(pos)
+        self._by_atom = {k: tuple(v) for k, v in by_atom.items()}
+        self._always = frozenset(always)
+        self._requires = tuple(_requirements(ind.rule) for ind, *_ in self._evaluated)
+        self._rules = tuple((ind, compile_rule(ind.rule)) for ind, *_ in self._evaluated)
+        self.caps = {name: c.cap for name, c in spec.categories.items()}
         self._matcher = Matcher(spec.term_lists, spec.patterns)
 
     def __repr__(self) -> str:
@@ -98,20 +128,51 @@ class Catalogue:
         features: Mapping[str, object] | None = None,
     ) -> Evaluation:
         """Evaluate every active and shadow indicator over one post's text and data."""
+        candidates = self.evaluate_candidates(text, identifiers, features)
+        evaluated = {ind.id: res for ind, res in candidates}
+        return Evaluation(tuple((ind, evaluated.get(ind.id, _FALSE)) for ind, _rule in self._rules))
+
+    def evaluate_candidates(
+        self,
+        text: str,
+        identifiers: Sequence[Identifier] = (),
+        features: Mapping[str, object] | None = None,
+    ) -> list[tuple[Indicator, Result]]:
+        """``(indicator, result)`` of the indicators that may not be FALSE, in
+        catalogue order; every active or shadow indicator left out is FALSE.
+
+        A rule that reads only text and found none of its terms or patterns cannot be
+        true (every indicator needs evidence) nor unknown; nor can a rule none of
+        whose required combinations of terms and patterns was found. Neither is
+        evaluated.
+        """
         folded = fold(text)
-        matches = _outside_identifiers(self._matcher.match(text, folded), text, identifiers)
+        matches = self._matcher.match(text, folded, _masks(text, identifiers))
+        found = set(matches.terms)
+        if matches.patterns:
+            found.update(~pid for pid in matches.patterns)
+        todo = set(self._always)
+        by_atom = self._by_atom
+        for atom in found:
+            todo.update(by_atom.get(atom, ()))
+        requires = self._requires
+        todo_list = []
+        for pos in sorted(todo):
+            req = requires[pos]
+            if req is not None:
+                singles, clauses = req
+                if singles.isdisjoint(found) and not any(c <= found for c in clauses):
+                    continue
+            todo_list.append(pos)
+        if not todo_list:
+            return []
         ctx = MatchContext(text, folded, matches, identifiers, features or {})
-        found_terms = matches.terms.keys()
-        found_patterns = matches.patterns.keys()
-        results: list[tuple[Indicator, Result]] = []
-        for ind, terms, patterns, text_only in self._evaluated:
-            # A rule that reads only text and found none of its terms or patterns cannot
-            # be true (every indicator needs evidence) nor unknown: skip evaluating it.
-            if text_only and terms.isdisjoint(found_terms) and patterns.isdisjoint(found_patterns):
-                results.append((ind, _FALSE))
-            else:
-                results.append((ind, ind.rule.evaluate(ctx)))
-        return Evaluation(tuple(results))
+        rules = self._rules
+        out = []
+        for pos in todo_list:
+            ind, evaluate = rules[pos]
+            out.append((ind, evaluate(ctx)))
+        return out
 
     def with_states(self, states: Mapping[str, str]) -> Catalogue:
         """A copy with some indicators' states changed (e.g. to try a shadow rule)."""
@@ -125,34 +186,76 @@ class Catalogue:
         return Catalogue(replace(self.spec, indicators=inds))
 
 
+_MAX_CLAUSES = 256
+
+
+def _requirements(node: Node) -> tuple[frozenset[int], tuple[frozenset[int], ...]] | None:
+    """When ``node`` can be other than FALSE: it is FALSE unless every atom of some
+    clause was found (term list ids, ``~pattern id``). ``None``: no requirement (it
+    may be TRUE or UNKNOWN whatever the text, or the clauses would be too many).
+    Returned as ``(atoms that are one-atom clauses, the other clauses)``.
+
+    Sound by construction: ``all``/``near`` are FALSE when one child is, ``any`` when
+    every child is; ``not``, ``count`` that accepts 0, identifier and feature tests
+    can be non-FALSE without any text match.
+    """
+    clauses = _clauses(node)
+    if clauses is None or frozenset() in clauses:
+        return None
+    singles = frozenset(atom for c in clauses if len(c) == 1 for atom in c)
+    return singles, tuple(c for c in clauses if len(c) > 1)
+
+
+def _clauses(node: Node) -> list[frozenset[int]] | None:
+    out: list[frozenset[int]] | None
+    if isinstance(node, Terms):
+        return [frozenset((node.list_id,))]
+    if isinstance(node, Patterns):
+        return [frozenset((~pid,)) for pid in node.pattern_ids]
+    if isinstance(node, Ref):
+        return _clauses(node.target[0]) if node.target else None
+    if isinstance(node, Context):
+        return _clauses(node.child)
+    if isinstance(node, Count):
+        return None if node.test(0) else _clauses(node.of)
+    if isinstance(node, AnyOf):
+        out = []
+        for child in node.children:
+            sub = _clauses(child)
+            if sub is None:
+                return None
+            out.extend(sub)
+    elif isinstance(node, All | Near):
+        out = [frozenset()]
+        for child in node.children:
+            sub = _clauses(child)
+            if sub is None:
+                continue  # no requirement from this child
+            out = [a | b for a in out for b in sub]
+            if len(out) > _MAX_CLAUSES:
+                return None
+    else:  # not, identifier, feature: may be non-FALSE without any text
+        return None
+    out = list(dict.fromkeys(out))
+    if frozenset() in out:
+        return None
+    return out if len(out) <= _MAX_CLAUSES else None
+
+
 #: Words inside these identifiers are not evidence: "New" in "New Orleans", "sweet" in
 #: an e-mail address or a URL path.
 _MASKING_KINDS = frozenset({"place", "url", "email", "handle", "payment", "crypto"})
 
 
-def _outside_identifiers(
-    matches: TextMatches, text: str, identifiers: Sequence[Identifier]
-) -> TextMatches:
-    """Drop term and pattern matches that lie wholly inside a masking identifier."""
-    spans = [
+def _masks(text: str, identifiers: Sequence[Identifier]) -> list[tuple[int, int]]:
+    """Spans of the masking identifiers that point into ``text``: term and pattern
+    matches lying wholly inside one are dropped (by the matcher)."""
+    n = len(text)
+    return [
         (i.start, i.end)
         for i in identifiers
-        if str(i.kind) in _MASKING_KINDS
-        and 0 <= i.start < i.end <= len(text)
-        and text[i.start : i.end] == i.raw
+        if i.kind in _MASKING_KINDS and 0 <= i.start < i.end <= n and text[i.start : i.end] == i.raw
     ]
-    if not spans:
-        return matches
-
-    def keep(found: dict[int, list[Span]]) -> dict[int, list[Span]]:
-        out: dict[int, list[Span]] = {}
-        for key, hits in found.items():
-            kept = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
-            if kept:
-                out[key] = kept
-        return out
-
-    return TextMatches(keep(matches.terms), keep(matches.patterns))
 
 
 def _read_yaml(path: Path, errors: list[str]) -> Any:

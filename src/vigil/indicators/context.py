@@ -56,7 +56,17 @@ def identifier_fact(ident: Identifier, text: str) -> IdentifierFact:
 class MatchContext:
     """What the rules of one catalogue see of one post."""
 
-    __slots__ = ("_facts", "_features", "_folded", "_idents", "_matches", "_words", "memo", "text")
+    __slots__ = (
+        "_facts",
+        "_features",
+        "_folded",
+        "_idents",
+        "_words",
+        "memo",
+        "patterns",
+        "terms",
+        "text",
+    )
 
     def __init__(
         self,
@@ -68,7 +78,8 @@ class MatchContext:
     ) -> None:
         self.text = text
         self._folded = folded
-        self._matches = matches
+        self.terms = matches.terms
+        self.patterns = matches.patterns
         self._idents = identifiers
         self._features = features
         self._facts: dict[str, list[IdentifierFact]] | None = None
@@ -76,10 +87,10 @@ class MatchContext:
         self.memo: dict[str, Result] = {}
 
     def term_spans(self, list_id: int) -> tuple[Span, ...]:
-        return tuple(self._matches.terms.get(list_id, ()))
+        return self.terms.get(list_id, ())
 
     def pattern_spans(self, pattern_ids: Sequence[int]) -> tuple[Span, ...]:
-        found = self._matches.patterns
+        found = self.patterns
         out: list[Span] = []
         for pid in pattern_ids:
             spans = found.get(pid)
@@ -88,12 +99,17 @@ class MatchContext:
         return tuple(out)
 
     def identifiers(self, kind: str) -> list[IdentifierFact]:
-        if self._facts is None:
-            facts: dict[str, list[IdentifierFact]] = {}
-            for ident in self._idents:
-                facts.setdefault(str(ident.kind), []).append(identifier_fact(ident, self.text))
-            self._facts = facts
-        return self._facts.get(kind, [])
+        facts = self._facts
+        if facts is None:
+            facts = self._facts = {}
+        found = facts.get(kind)
+        if found is None:
+            # parse only the identifiers of the kinds some rule asks about
+            text = self.text
+            found = facts[kind] = [
+                identifier_fact(ident, text) for ident in self._idents if str(ident.kind) == kind
+            ]
+        return found
 
     def feature(self, name: str) -> object | None:
         return self._features.get(name)

@@ -67,8 +67,12 @@ class Span(NamedTuple):
 
 
 Result = tuple[Tri, tuple[Span, ...]]
-_FALSE: Result = (Tri.FALSE, ())
-_UNKNOWN: Result = (Tri.UNKNOWN, ())
+# module constants: cheaper to read in the evaluation loops than ``Tri.X``
+_F = Tri.FALSE
+_U = Tri.UNKNOWN
+_T = Tri.TRUE
+_FALSE: Result = (_F, ())
+_UNKNOWN: Result = (_U, ())
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "lt": operator.lt,
@@ -127,8 +131,8 @@ class Terms(Node):
     terms: Mapping[str, tuple[str, ...]]
 
     def evaluate(self, ctx: MatchContext) -> Result:
-        spans = ctx.term_spans(self.list_id)
-        return (Tri.TRUE, spans) if spans else _FALSE
+        spans = ctx.terms.get(self.list_id)
+        return (_T, spans) if spans else _FALSE
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -139,8 +143,11 @@ class Patterns(Node):
     patterns: Mapping[str, tuple[str, ...]]
 
     def evaluate(self, ctx: MatchContext) -> Result:
+        found = ctx.patterns
+        if not found:
+            return _FALSE
         spans = ctx.pattern_spans(self.pattern_ids)
-        return (Tri.TRUE, spans) if spans else _FALSE
+        return (_T, spans) if spans else _FALSE
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -234,17 +241,17 @@ class All(Node):
     children: tuple[Node, ...]
 
     def evaluate(self, ctx: MatchContext) -> Result:
-        worst = Tri.TRUE
+        unknown = False
         spans: list[Span] = []
         for child in self.children:
             tri, s = child.evaluate(ctx)
-            if tri is Tri.FALSE:
+            if tri is _F:
                 return _FALSE
-            if tri is Tri.UNKNOWN:
-                worst = Tri.UNKNOWN
-            else:
+            if tri is _U:
+                unknown = True
+            elif s:
                 spans.extend(s)
-        return (Tri.TRUE, tuple(spans)) if worst is Tri.TRUE else _UNKNOWN
+        return _UNKNOWN if unknown else (_T, tuple(spans))
 
     @property
     def yields_evidence(self) -> bool:
@@ -258,16 +265,19 @@ class AnyOf(Node):
     children: tuple[Node, ...]
 
     def evaluate(self, ctx: MatchContext) -> Result:
-        best = Tri.FALSE
+        best = _F
         spans: list[Span] = []
         for child in self.children:
             tri, s = child.evaluate(ctx)
-            if tri is Tri.TRUE:
-                best = Tri.TRUE
-                spans.extend(s)
-            elif tri is Tri.UNKNOWN and best is Tri.FALSE:
-                best = Tri.UNKNOWN
-        return (best, tuple(spans)) if best is Tri.TRUE else (best, ())
+            if tri is _T:
+                best = _T
+                if s:
+                    spans.extend(s)
+            elif tri is _U and best is _F:
+                best = _U
+        if best is _T:
+            return (_T, tuple(spans))
+        return _UNKNOWN if best is _U else _FALSE
 
     @property
     def yields_evidence(self) -> bool:
@@ -312,11 +322,16 @@ class Near(Node):
     within: int
 
     def evaluate(self, ctx: MatchContext) -> Result:
-        results = [c.evaluate(ctx) for c in self.children]
-        tris = [t for t, _ in results]
-        if Tri.FALSE in tris:
-            return _FALSE
-        if Tri.UNKNOWN in tris:
+        results = []
+        unknown = False
+        for child in self.children:
+            res = child.evaluate(ctx)
+            if res[0] is _F:
+                return _FALSE
+            if res[0] is _U:
+                unknown = True
+            results.append(res)
+        if unknown:
             return _UNKNOWN
         words = ctx.words()
         chosen: list[Span] = []
@@ -382,3 +397,102 @@ class Ref(Node):
     @property
     def yields_evidence(self) -> bool:
         return bool(self.target) and self.target[0].yields_evidence
+
+
+Evaluator = Callable[["MatchContext"], Result]
+
+# Results of ``not`` and ``context`` by their child's truth value (no evidence).
+_NEGATED: dict[Tri, Result] = {_F: (_T, ()), _U: (_U, ()), _T: (_F, ())}
+_SETTING: dict[Tri, Result] = {_F: (_F, ()), _U: (_U, ()), _T: (_T, ())}
+
+
+def compile_rule(node: Node) -> Evaluator:
+    """A function that evaluates ``node`` exactly as ``node.evaluate`` does, faster.
+
+    The logical nodes (terms, patterns, all, any, not, context, ref) become closures
+    over their compiled children, so evaluating a rule makes no attribute look-ups
+    or method bindings; the other nodes keep their own ``evaluate``. A ``ref`` to a
+    bare term list or pattern list is not memoised (the look-up is the evaluation).
+    """
+    if isinstance(node, Terms):
+        return _terms(node.list_id)
+    if isinstance(node, Patterns):
+        return node.evaluate
+    if isinstance(node, Ref):
+        if not node.target:
+            return node.evaluate
+        target = node.target[0]
+        if isinstance(target, Terms | Patterns):
+            return compile_rule(target)
+        return _memoised(node.name, compile_rule(target))
+    if isinstance(node, All):
+        return _all(tuple(compile_rule(c) for c in node.children))
+    if isinstance(node, AnyOf):
+        return _any(tuple(compile_rule(c) for c in node.children))
+    if isinstance(node, Not):
+        return _lookup(_NEGATED, compile_rule(node.child))
+    if isinstance(node, Context):
+        return _lookup(_SETTING, compile_rule(node.child))
+    return node.evaluate
+
+
+def _terms(list_id: int) -> Evaluator:
+    def evaluate(ctx: MatchContext) -> Result:
+        spans = ctx.terms.get(list_id)
+        return (_T, spans) if spans else _FALSE
+
+    return evaluate
+
+
+def _memoised(name: str, inner: Evaluator) -> Evaluator:
+    def evaluate(ctx: MatchContext) -> Result:
+        memo = ctx.memo
+        hit = memo.get(name)
+        if hit is None:
+            hit = memo[name] = inner(ctx)
+        return hit
+
+    return evaluate
+
+
+def _lookup(table: dict[Tri, Result], inner: Evaluator) -> Evaluator:
+    def evaluate(ctx: MatchContext) -> Result:
+        return table[inner(ctx)[0]]
+
+    return evaluate
+
+
+def _all(children: tuple[Evaluator, ...]) -> Evaluator:
+    def evaluate(ctx: MatchContext) -> Result:
+        unknown = False
+        spans: list[Span] = []
+        for child in children:
+            tri, s = child(ctx)
+            if tri is _F:
+                return _FALSE
+            if tri is _U:
+                unknown = True
+            elif s:
+                spans.extend(s)
+        return _UNKNOWN if unknown else (_T, tuple(spans))
+
+    return evaluate
+
+
+def _any(children: tuple[Evaluator, ...]) -> Evaluator:
+    def evaluate(ctx: MatchContext) -> Result:
+        best = _F
+        spans: list[Span] = []
+        for child in children:
+            tri, s = child(ctx)
+            if tri is _T:
+                best = _T
+                if s:
+                    spans.extend(s)
+            elif tri is _U and best is _F:
+                best = _U
+        if best is _T:
+            return (_T, tuple(spans))
+        return _UNKNOWN if best is _U else _FALSE
+
+    return evaluate

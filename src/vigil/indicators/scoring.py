@@ -16,11 +16,12 @@ evaluated and reported but never scored; disabled ones are not evaluated.
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vigil.indicators.catalogue import Catalogue, Evaluation, default_catalogue
-from vigil.indicators.rules import Tri
+from vigil.indicators.rules import Result, Tri
+from vigil.indicators.schema import Indicator
 from vigil.model import Identifier, IndicatorHit, Post
 
 __all__ = ["FORMULA", "Scored", "risk_from", "score", "score_text"]
@@ -71,33 +72,42 @@ def risk_from(
 
 
 def _score_evaluation(catalogue: Catalogue, evaluation: Evaluation) -> Scored:
+    return _score_results(catalogue, evaluation.results)
+
+
+def _score_results(catalogue: Catalogue, results: Iterable[tuple[Indicator, Result]]) -> Scored:
     hits: list[IndicatorHit] = []
     shadow: list[IndicatorHit] = []
     unknown: list[str] = []
     weights: dict[str, list[float]] = {}
-    for ind, (tri, spans) in evaluation.results:
+    for ind, (tri, spans) in results:
         if tri is Tri.UNKNOWN:
             unknown.append(ind.id)
             continue
         if tri is not Tri.TRUE:
             continue
-        out = hits if ind.state == "active" else shadow
-        for span in dict.fromkeys(spans):
+        active = ind.state == "active"
+        out = hits if active else shadow
+        ind_id, category, weight, source = ind.id, ind.category, ind.weight, ind.source
+        for span in dict.fromkeys(spans) if len(spans) > 1 else spans:
             out.append(
                 IndicatorHit(
-                    indicator_id=ind.id,
-                    category=ind.category,
+                    indicator_id=ind_id,
+                    category=category,
                     matched=span.text,
                     start=span.start,
                     end=span.end,
-                    weight=ind.weight,
-                    source=ind.source,
+                    weight=weight,
+                    source=source,
                 )
             )
-        if ind.state == "active":
-            weights.setdefault(ind.category, []).append(ind.weight)
-    caps = {name: c.cap for name, c in catalogue.categories.items()}
-    risk, per_cat = risk_from(weights, caps)
+        if active:
+            found = weights.get(category)
+            if found is None:
+                weights[category] = [weight]
+            else:
+                found.append(weight)
+    risk, per_cat = risk_from(weights, catalogue.caps)
     return Scored(
         risk=risk,
         band=catalogue.band(risk),
@@ -118,7 +128,7 @@ def score_text(
 ) -> Scored:
     """Score normalised ``text`` directly (no ``Post`` needed)."""
     cat = catalogue or default_catalogue()
-    return _score_evaluation(cat, cat.evaluate(text, identifiers, features))
+    return _score_results(cat, cat.evaluate_candidates(text, identifiers, features))
 
 
 def score(
