@@ -10,6 +10,7 @@ import pyarrow as pa
 from vigil.extract import extract_doc
 from vigil.extract.base import Doc, registered_kinds
 from vigil.extract.regions import region_for_location
+from vigil.gcpause import without_gc
 from vigil.model import Identifier, IdentifierKind
 
 __all__ = ["OUTPUT_SCHEMA", "extract_table"]
@@ -33,6 +34,7 @@ _Row = tuple[str, str, str, int, int, float, str]  # kind, value, raw, start, en
 _MEMO_LIMIT = 200_000
 
 
+@without_gc
 def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     """One row per identifier found in ``table`` (columns id, title_text, body_text).
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from vigil.gcpause import without_gc
 from vigil.indicators import Catalogue, score_text
 from vigil.indicators.ml.features import ModelInput, featurize
 from vigil.indicators.ml.model import RiskModel
@@ -41,6 +42,7 @@ SCORES_SCHEMA = pa.schema(
 )
 
 
+@without_gc
 def score_table(
     posts: pa.Table,
     identifiers: pa.Table,
