@@ -105,7 +105,7 @@ def export_results(
             _copy(con, select, out_dir / "posts.jsonl", "json")
         _copy(
             con,
-            "SELECT * FROM identifiers ORDER BY post_id, field, start, \"end\", kind, value",
+            'SELECT * FROM identifiers ORDER BY post_id, field, start, "end", kind, value',
             out_dir / "identifiers.parquet",
             "parquet",
         )

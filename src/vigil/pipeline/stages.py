@@ -8,6 +8,7 @@ from functools import partial
 
 import pyarrow as pa
 
+from vigil import __version__
 from vigil.lake import Lake
 from vigil.lake.derived import Stage, StageResult, run_stage
 from vigil.lake.schema import IDENTIFIERS_SCHEMA
@@ -53,7 +54,9 @@ def scoring_stage(settings: Settings) -> Stage:
 
     return Stage(
         name="scores",
-        version=f"{catalogue.fingerprint}/{model.id if model else 'no-model'}/{upstream}",
+        version=(
+            f"{__version__}/{catalogue.fingerprint}/{model.id if model else 'no-model'}/{upstream}"
+        ),
         columns=("id", "title_text", "body_text", "meta_json", "language"),
         schema=SCORES_SCHEMA,
         fn=fn,
