@@ -53,6 +53,16 @@ class EngineAPI(ABC):
     def to_arrow(self, sql: str) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
 
+    def register_parquet(self, name: str, path: str) -> None:
+        """Make the Parquet file ``path`` queryable as ``name``.
+
+        The default reads it into Arrow; engines override it to scan the file
+        directly, so that it is never held in Python.
+        """
+        import pyarrow.parquet as pq
+
+        self.register(name, pq.read_table(path))
+
     def write_parquet(self, sql: str, path: str) -> None:
         """Write the result of ``sql`` to the Parquet file ``path``.
 

@@ -77,9 +77,15 @@ class DuckDBEngine(EngineAPI):
         assert isinstance(result, pa.Table)
         return result
 
+    def register_parquet(self, name: str, path: str) -> None:
+        """A view over ``read_parquet(path)``: DuckDB scans the file, Python holds nothing."""
+        check_identifier(name)
+        self.drop(name)
+        self.con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quote(path)})")
+
     def write_parquet(self, sql: str, path: str) -> None:
         """``COPY (sql) TO path``: streamed by DuckDB, never held in Python."""
-        self.con.execute(f"COPY ({sql}) TO ? (FORMAT parquet)".replace("?", _quote(path)))
+        self.con.execute(f"COPY ({sql}) TO {_quote(path)} (FORMAT parquet)")
 
     def version(self) -> str:
         return f"duckdb {duckdb.__version__}"

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, Final
 
+import numpy as np
 import pyarrow as pa
 
 from vigil.engine import EngineAPI
@@ -86,13 +87,15 @@ def summarise(
         "count(DISTINCT p.location) AS n_cities "
         "FROM lk_comp c JOIN lk_posts p ON c.node = p.node GROUP BY c.label ORDER BY c.label"
     )
-    members = _grouped(
-        engine.to_arrow(
-            "SELECT c.label, p.post_id FROM lk_comp c JOIN lk_posts p ON c.node = p.node "
-            "ORDER BY c.label, p.post_id"
-        ),
-        "label",
+    # members stay in Arrow: one list slice per cluster (labels in ``base`` order)
+    member_rows = engine.to_arrow(
+        "SELECT c.label, p.post_id FROM lk_comp c JOIN lk_posts p ON c.node = p.node "
+        "ORDER BY c.label, p.post_id"
     )
+    member_ids = member_rows.column("post_id").combine_chunks()
+    offsets = np.zeros(base.num_rows + 1, np.int64)
+    np.cumsum(base.column("size").to_numpy(), out=offsets[1:])
+    del member_rows
     cities = _grouped(
         engine.to_arrow(
             "SELECT DISTINCT c.label, p.location FROM lk_comp c JOIN lk_posts p "
@@ -135,10 +138,9 @@ def summarise(
         ).to_pylist()
     }
     rows = []
-    for rec in base.to_pylist():
+    for i, rec in enumerate(base.to_pylist()):
         label = int(rec["label"])
-        ids = [m["post_id"] for m in members[label]]
-        root = ids[0]
+        root = member_ids[int(offsets[i])].as_py()
         tmpl = templates.get(label, [])
         n_names = max(
             (sum(s["distinct"] for s in t["slots"] if s["type"] == "name") for t in tmpl),
@@ -177,7 +179,6 @@ def summarise(
                 "cluster_id": cluster_id(root),
                 "root_post_id": root,
                 "size": int(rec["size"]),
-                "post_ids": ids,
                 "shared_identifiers": [
                     {"kind": i["kind"], "value": i["value"], "posts": int(i["posts"])}
                     for i in idents
@@ -200,5 +201,10 @@ def summarise(
                 "indicators": indicators,
             }
         )
-    rows.sort(key=lambda r: (-r["risk"], -r["size"], r["cluster_id"]))
-    return pa.Table.from_pylist(rows, schema=CLUSTER_SCHEMA)
+    order = sorted(
+        range(len(rows)), key=lambda i: (-rows[i]["risk"], -rows[i]["size"], rows[i]["cluster_id"])
+    )
+    post_ids = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), member_ids)
+    table = pa.Table.from_pylist(rows, schema=CLUSTER_SCHEMA.remove(3))
+    table = table.add_column(3, CLUSTER_SCHEMA.field(3), post_ids)
+    return table.take(pa.array(order, pa.int64()))

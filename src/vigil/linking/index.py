@@ -33,8 +33,8 @@ class LinkIndex:
     """Everything a later incremental run needs."""
 
     posts: pa.Table  # (post_id,)
-    members: pa.Table  # (kind, value, post_id)
-    bands: pa.Table  # (band, hash, post_id)
+    members: Path  # (kind, value, post_id): read by the engine, not held in Python
+    bands: Path  # (band, hash, post_id): read by the engine, not held in Python
     partition: pa.Table  # (post_id, root, text_root)
     templates: pa.Table  # (text_root, size, template_json)
 
@@ -68,4 +68,10 @@ def load_index(in_dir: Path) -> LinkIndex | None:
     paths = {name: root / f"{name}.parquet" for name in _FILES}
     if not all(p.is_file() for p in paths.values()):
         return None
-    return LinkIndex(**{name: pq.read_table(p) for name, p in paths.items()})
+    return LinkIndex(
+        posts=pq.read_table(paths["posts"]),
+        members=paths["members"],
+        bands=paths["bands"],
+        partition=pq.read_table(paths["partition"]),
+        templates=pq.read_table(paths["templates"]),
+    )

@@ -7,11 +7,16 @@ Tables the run creates in the engine (all portable SQL; see ``docs/linking.md``)
 * ``lk_bands(kind, value, node)``: LSH band buckets (``kind`` = band number; link
   bands from 0, group bands from ``GROUP_BAND_OFFSET``);
 * ``lk_strong``, ``lk_e_text``: strong components and the text edges kept by
-  :mod:`vigil.linking.resolve` (text never joins two anchored components);
+  :mod:`vigil.linking.resolve` (text never joins two anchored components; dropped
+  once ``lk_edges`` is built, as are the other intermediate tables);
+* ``lk_spans(node, field, start, end, kind)``: identifier spans (``identifiers.parquet``
+  is read by the engine, never held in Python); ``lk_posts_file``: the posts file;
 * ``lk_edges(a, b, kind, evidence)``: every link, ``a > b``;
 * ``lk_comp(node, label)``: components of all links (the clusters);
 * ``lk_text(node, label)``: near-duplicate groups (group-band edges inside a cluster);
-* ``lk_hubs``: per-identifier statistics.
+* ``lk_hubs``: per-identifier statistics; ``lk_cid(label, cluster_id)``.
+
+Output tables are written by the engine (``EngineAPI.write_parquet``).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from vigil.linking.clusters import cluster_id, summarise
 from vigil.linking.components import connected_components
 from vigil.linking.images import chunk_table, image_keys, verified_pairs
 from vigil.linking.index import LinkIndex, index_tmp_path, load_index, save_index
-from vigil.linking.inputs import Inputs, read_inputs
+from vigil.linking.inputs import IDENTIFIERS_SCHEMA, Inputs, iter_post_batches, read_inputs
 from vigil.linking.params import LinkParams
 from vigil.linking.resolve import resolve_text_links
 from vigil.linking.result import (
@@ -49,10 +54,15 @@ from vigil.linking.result import (
     LinkResult,
 )
 from vigil.linking.templates import extract_template, template_tokens
-from vigil.linking.text import spans_by_post
+from vigil.linking.text import masked_text
 from vigil.linking.textlink import GROUP_BAND_OFFSET, band_rows
 
 __all__ = ["link"]
+
+#: posts per MinHash batch (identical masked texts are hashed once per batch)
+TEXT_BATCH = 100_000
+#: sampled group members whose texts are read (and tokenised) at a time for templates
+TEMPLATE_CHUNK = 50_000
 
 _IMPL = "vigil-minhash/1 (blake2b-64 tokens, fmix64 shingles, datasketch affine32)"
 
@@ -102,10 +112,16 @@ def _register_posts(engine: EngineAPI, inputs: Inputs, new: np.ndarray) -> None:
     engine.register("lk_new_in", pa.table({"node": pa.array(new, pa.int64())}))
     engine.materialise("lk_new", "SELECT node FROM lk_new_in")
     engine.drop("lk_new_in")
+    # the posts file itself, for the template texts (never held whole in Python)
+    engine.register_parquet("lk_posts_file", str(inputs.posts_path))
 
 
 def _identifier_members(engine: EngineAPI, inputs: Inputs, params: LinkParams) -> None:
-    engine.register("lk_idents", inputs.identifiers)
+    """Identifier buckets, ages and spans, read by the engine from the Parquet file."""
+    if inputs.identifiers_path is None:
+        engine.register("lk_idents", IDENTIFIERS_SCHEMA.empty_table())
+    else:
+        engine.register_parquet("lk_idents", str(inputs.identifiers_path))
     kinds = ", ".join(f"'{k}'" for k in params.link_kinds)
     engine.materialise(
         "lk_members_new",
@@ -118,13 +134,58 @@ def _identifier_members(engine: EngineAPI, inputs: Inputs, params: LinkParams) -
         "SELECT DISTINCT i.value, p.node FROM lk_idents i JOIN lk_posts p "
         "ON i.post_id = p.post_id WHERE i.kind = 'age'",
     )
-
-
-def _old(engine: EngineAPI, name: str, table: pa.Table, cols: str) -> None:
-    """Register an index table with its post ids turned into nodes."""
-    engine.register(f"{name}_in", table)
     engine.materialise(
-        name, f"SELECT {cols}, p.node FROM {name}_in o JOIN lk_posts p ON o.post_id = p.post_id"
+        "lk_spans",
+        'SELECT p.node, i.field, i.start, i."end", i.kind FROM lk_idents i '
+        "JOIN lk_posts p ON i.post_id = p.post_id",
+    )
+    engine.drop("lk_idents")
+
+
+def _batch_spans(engine: EngineAPI, nodes: np.ndarray) -> dict[int, list[tuple[str, int, int]]]:
+    """Identifier spans ``(field, start, end)`` of the posts ``nodes``."""
+    engine.register("lk_batch", pa.table({"node": pa.array(nodes, pa.int64())}))
+    rows = engine.to_arrow(
+        'SELECT s.node, s.field, s.start, s."end" FROM lk_spans s '
+        "JOIN lk_batch b ON s.node = b.node"
+    )
+    engine.drop("lk_batch")
+    out: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    cols = [rows.column(c).to_pylist() for c in ("node", "field", "start", "end")]
+    for node, fld, start, end in zip(*cols, strict=True):
+        out[node].append((fld, int(start), int(end)))
+    return out
+
+
+def _masked_batches(
+    engine: EngineAPI, inputs: Inputs, is_new: np.ndarray
+) -> Iterator[tuple[np.ndarray, pa.Array]]:
+    """``(nodes, masked texts)`` of the new posts, batch by batch from the posts file."""
+    for nodes, table in iter_post_batches(
+        inputs, ("title_text", "body_text"), batch_size=TEXT_BATCH
+    ):
+        keep = np.flatnonzero(is_new[nodes])
+        if len(keep) == 0:
+            continue
+        if len(keep) < len(nodes):
+            nodes, table = nodes[keep], table.take(pa.array(keep))
+        spans = _batch_spans(engine, nodes)
+        keys = nodes.tolist()
+        texts = masked_text(
+            keys,
+            table.column("title_text").to_pylist(),
+            table.column("body_text").to_pylist(),
+            spans,
+        )
+        yield nodes, texts
+
+
+def _old(engine: EngineAPI, name: str, path: Path, cols: str) -> None:
+    """Register an index file with its post ids turned into nodes."""
+    engine.register_parquet(f"{name}_in", str(path))
+    engine.materialise(
+        name,
+        f"SELECT {cols}, p.node FROM {name}_in o JOIN lk_posts p ON o.post_id = p.post_id",
     )
     engine.drop(f"{name}_in")
 
@@ -193,79 +254,124 @@ def _group_edges(engine: EngineAPI) -> None:
     connects the members that share a cluster.
     """
     engine.materialise(
-        "lk_gb",
-        "SELECT b.kind, b.value, b.node, c.label FROM lk_bands b JOIN lk_comp c "
-        f"ON b.node = c.node WHERE b.kind >= {GROUP_BAND_OFFSET}",
-    )
-    engine.materialise(
         "lk_e_groups",
-        "SELECT node AS a, root AS b FROM (SELECT node, min(node) OVER "
-        "(PARTITION BY kind, value, label) AS root FROM lk_gb) t WHERE node <> root",
+        "SELECT node AS a, root AS b FROM (SELECT b.node, min(b.node) OVER "
+        "(PARTITION BY b.kind, b.value, c.label) AS root FROM lk_bands b JOIN lk_comp c "
+        f"ON b.node = c.node WHERE b.kind >= {GROUP_BAND_OFFSET}) t WHERE node <> root",
     )
+
+
+def _template_texts(
+    engine: EngineAPI, inputs: Inputs, nodes: list[int]
+) -> dict[int, tuple[list[str], list[str]]]:
+    """Title and body tokens (identifier spans as ``<kind>``) of the posts ``nodes``,
+    read from the posts file by the engine."""
+    spans: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
+    engine.register("lk_need", pa.table({"node": pa.array(sorted(nodes), pa.int64())}))
+    for r in engine.to_arrow(
+        'SELECT s.node, s.field, s.start, s."end", s.kind FROM lk_spans s '
+        "JOIN lk_need n ON n.node = s.node"
+    ).to_pylist():
+        spans[int(r["node"])].append((int(r["start"]), int(r["end"]), r["kind"], r["field"]))
+    cols = ", ".join(
+        f"CAST(f.{c} AS STRING) AS {c}" if c in inputs.columns else f"CAST(NULL AS STRING) AS {c}"
+        for c in ("title_text", "body_text")
+    )
+    texts = engine.to_arrow(
+        f"SELECT p.node, {cols} FROM lk_posts_file f "
+        f"JOIN lk_posts p ON CAST(f.{inputs.id_column} AS STRING) = p.post_id "
+        "JOIN lk_need n ON n.node = p.node"
+    )
+    engine.drop("lk_need")
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    for node, title, body in zip(
+        texts.column("node").to_pylist(),
+        texts.column("title_text").to_pylist(),
+        texts.column("body_text").to_pylist(),
+        strict=True,
+    ):
+        sp = spans.get(node, [])
+        out[node] = (
+            template_tokens(str(title or ""), [(s, e, k) for s, e, k, f in sp if f == "title"]),
+            template_tokens(str(body or ""), [(s, e, k) for s, e, k, f in sp if f == "body"]),
+        )
+    return out
 
 
 def _templates(
     engine: EngineAPI, inputs: Inputs, params: LinkParams, index: LinkIndex | None
 ) -> tuple[dict[int, list[dict[str, Any]]], pa.Table]:
-    """Templates per cluster label, and the template cache for the index."""
-    groups: dict[int, list[int]] = defaultdict(list)
-    for row in engine.to_arrow("SELECT node, label FROM lk_text ORDER BY label, node").to_pylist():
-        groups[int(row["label"])].append(int(row["node"]))
-    owner = {
-        int(r["node"]): int(r["label"])
-        for r in engine.to_arrow(
-            "SELECT c.node, c.label FROM lk_comp c JOIN (SELECT DISTINCT label FROM lk_text) t "
-            "ON c.node = t.label"
-        ).to_pylist()
-    }
+    """Templates per cluster label, and the template cache for the index.
+
+    Only the first ``template_sample`` members of each group are read (their texts
+    from the posts file, a chunk of groups at a time).
+    """
+    sizes = engine.to_arrow(
+        "SELECT t.label, count(*) AS n, min(c.label) AS owner FROM lk_text t "
+        "JOIN lk_comp c ON c.node = t.label GROUP BY t.label ORDER BY t.label"
+    )
+    sample = engine.to_arrow(
+        "SELECT label, node FROM (SELECT label, node, row_number() OVER "
+        "(PARTITION BY label ORDER BY node) AS rk FROM lk_text) t "
+        f"WHERE rk <= {int(params.template_sample)} ORDER BY label, node"
+    )
+    members: dict[int, list[int]] = defaultdict(list)
+    for label, node in zip(
+        sample.column("label").to_pylist(), sample.column("node").to_pylist(), strict=True
+    ):
+        members[label].append(node)
+    del sample
     ids = inputs.posts.column("id")
     cache: dict[tuple[str, int], str] = {}
     if index is not None:
         for r in index.templates.to_pylist():
             cache[(r["text_root"], int(r["size"]))] = r["template_json"]
-    needed = {n for nodes in groups.values() for n in nodes[: params.template_sample]}
-    spans: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
-    if needed:
-        engine.register("lk_need", pa.table({"node": pa.array(sorted(needed), pa.int64())}))
-        for r in engine.to_arrow(
-            'SELECT p.node, i.field, i.start, i."end", i.kind FROM lk_idents i '
-            "JOIN lk_posts p ON i.post_id = p.post_id JOIN lk_need n ON n.node = p.node"
-        ).to_pylist():
-            spans[int(r["node"])].append((int(r["start"]), int(r["end"]), r["kind"], r["field"]))
-        engine.drop("lk_need")
     cities = frozenset(
         str(loc).split(",")[0].strip().lower()
         for loc in pc.unique(inputs.posts.column("location")).to_pylist()
         if loc
     )
-    titles, bodies = inputs.posts.column("title_text"), inputs.posts.column("body_text")
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    new_cache: list[dict[str, Any]] = []
-    for label, nodes in groups.items():
-        root = str(ids[label])
-        key = (root, len(nodes))
-        blob = cache.get(key)
-        if blob is None:
+    groups = list(
+        zip(
+            sizes.column("label").to_pylist(),
+            sizes.column("n").to_pylist(),
+            sizes.column("owner").to_pylist(),
+            strict=True,
+        )
+    )
+    blobs: dict[int, str] = {}
+    todo = [g for g in groups if (str(ids[g[0]]), g[1]) not in cache]
+    start = 0
+    while start < len(todo):
+        # a chunk of groups whose sampled members' texts are read together
+        end, need = start, 0
+        while end < len(todo) and (end == start or need < TEMPLATE_CHUNK):
+            need += len(members[todo[end][0]])
+            end += 1
+        chunk = todo[start:end]
+        tokens = _template_texts(engine, inputs, [n for g in chunk for n in members[g[0]]])
+        for label, _, _ in chunk:
             docs = []
-            for n in nodes[: params.template_sample]:
-                sp = spans.get(n, [])
-                title = template_tokens(
-                    str(titles[n].as_py() or ""), [(s, e, k) for s, e, k, f in sp if f == "title"]
-                )
-                body = template_tokens(
-                    str(bodies[n].as_py() or ""), [(s, e, k) for s, e, k, f in sp if f == "body"]
-                )
+            for n in members[label]:
+                title, body = tokens[n]
                 docs.append([*title, "|", *body])
             tmpl = extract_template(docs, cities=cities, min_share=params.slot_min_share)
-            blob = json.dumps(
+            blobs[label] = json.dumps(
                 {**tmpl.to_json(), "summary": tmpl.summary()}, ensure_ascii=False, sort_keys=True
             )
-        new_cache.append({"text_root": root, "size": len(nodes), "template_json": blob})
+        del tokens
+        start = end
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    new_cache: list[dict[str, Any]] = []
+    for label, size, owner in groups:
+        root = str(ids[label])
+        blob = blobs.get(label) or cache[(root, size)]
+        new_cache.append({"text_root": root, "size": size, "template_json": blob})
         data = json.loads(blob)
-        out[owner[label]].append(
+        out[owner].append(
             {
                 "group": root,
-                "posts": len(nodes),
+                "posts": size,
                 "aligned": data["aligned"],
                 "template": data["template"],
                 "summary": data["summary"],
@@ -283,40 +389,57 @@ def _templates(
     return out, cache_table
 
 
-def _write_edges(engine: EngineAPI, out_dir: Path) -> None:
-    table = engine.to_arrow(
-        "SELECT pa.post_id AS post_a, pb.post_id AS post_b, e.kind, e.evidence, "
-        "r.post_id AS root FROM lk_edges e JOIN lk_posts pa ON e.a = pa.node "
+def _cluster_ids(engine: EngineAPI) -> None:
+    """``lk_cid(label, cluster_id)``: the stable id of every cluster (hashed in Python,
+    one row per cluster, so no engine hash function is needed)."""
+    roots = engine.to_arrow(
+        "SELECT DISTINCT c.label, p.post_id FROM lk_comp c JOIN lk_posts p ON p.node = c.label"
+    )
+    engine.register(
+        "lk_cid_in",
+        pa.table(
+            {
+                "label": roots.column("label"),
+                "cluster_id": pa.array(
+                    [cluster_id(r) for r in roots.column("post_id").to_pylist()], pa.string()
+                ),
+            }
+        ),
+    )
+    engine.materialise("lk_cid", "SELECT label, cluster_id FROM lk_cid_in")
+    engine.drop("lk_cid_in")
+
+
+def _write_outputs(engine: EngineAPI, out_dir: Path) -> None:
+    """Edges, memberships, hubs and the index's partition, written by the engine."""
+    _cluster_ids(engine)
+    engine.write_parquet(
+        "SELECT pa.post_id AS post_a, pb.post_id AS post_b, e.kind, e.evidence, k.cluster_id "
+        "FROM lk_edges e JOIN lk_posts pa ON e.a = pa.node "
         "JOIN lk_posts pb ON e.b = pb.node JOIN lk_comp c ON c.node = e.a "
-        "JOIN lk_posts r ON r.node = c.label "
-        "ORDER BY root, post_a, post_b, e.kind, e.evidence"
+        "JOIN lk_cid k ON k.label = c.label "
+        "ORDER BY c.label, post_a, post_b, e.kind, e.evidence",
+        str(out_dir / EDGES_FILE),
     )
-    roots = table.column("root").to_pylist()
-    ids = pa.array([cluster_id(r) for r in roots], pa.string())
-    pq.write_table(
-        table.drop_columns(["root"]).append_column("cluster_id", ids), out_dir / EDGES_FILE
-    )
-
-
-def _write_membership(engine: EngineAPI, out_dir: Path) -> pa.Table:
-    table = engine.to_arrow(
-        "SELECT p.post_id, r.post_id AS root, tr.post_id AS text_root "
+    membership = (
         "FROM lk_comp c JOIN lk_posts p ON p.node = c.node JOIN lk_posts r ON r.node = c.label "
+        "JOIN lk_cid k ON k.label = c.label "
         "LEFT JOIN lk_text t ON t.node = c.node LEFT JOIN lk_posts tr ON tr.node = t.label "
         "ORDER BY p.post_id"
     )
-    cids = pa.array([cluster_id(r) for r in table.column("root").to_pylist()], pa.string())
-    pq.write_table(
-        pa.table(
-            {
-                "post_id": table.column("post_id"),
-                "cluster_id": cids,
-                "text_group": table.column("text_root"),
-            }
-        ),
-        out_dir / MEMBERSHIP_FILE,
+    engine.write_parquet(
+        f"SELECT p.post_id, k.cluster_id, tr.post_id AS text_group {membership}",
+        str(out_dir / MEMBERSHIP_FILE),
     )
-    return table
+    engine.write_parquet(
+        f"SELECT p.post_id, r.post_id AS root, tr.post_id AS text_root {membership}",
+        str(index_tmp_path(out_dir, "partition")),
+    )
+    engine.write_parquet(
+        "SELECT kind, value, posts, cities, first_seen, last_seen FROM lk_hubs "
+        "ORDER BY posts DESC, kind, value",
+        str(out_dir / HUBS_FILE),
+    )
 
 
 def link(
@@ -361,23 +484,23 @@ def link(
         with timer("identifiers"):
             _identifier_members(eng, inputs, params)
         with timer("images"):
-            # a full run hashes every post: no copy of the posts table
-            full = len(new) == inputs.posts.num_rows
-            sub = inputs.posts if full else inputs.posts.take(pa.array(new))
-            img = image_keys(
-                new.tolist(),
-                sub.column("images").to_pylist(),
-                images_root,
-                link_unresolved=params.link_unresolved_image_refs,
-            )
-            eng.register("lk_img_new", img.members)
-            eng.execute("INSERT INTO lk_members_new SELECT kind, value, node FROM lk_img_new")
-            eng.drop("lk_img_new")
-            del img
+            is_new = np.zeros(inputs.posts.num_rows, dtype=bool)
+            is_new[new] = True
+            for nodes, table in iter_post_batches(inputs, ("images",)):
+                keep = np.flatnonzero(is_new[nodes])
+                if len(keep) == 0:
+                    continue
+                img = image_keys(
+                    nodes[keep].tolist(),
+                    table.column("images").take(pa.array(keep)).to_pylist(),
+                    images_root,
+                    link_unresolved=params.link_unresolved_image_refs,
+                )
+                eng.register("lk_img_new", img.members)
+                eng.execute("INSERT INTO lk_members_new SELECT kind, value, node FROM lk_img_new")
+                eng.drop("lk_img_new")
+                del img
         with timer("minhash"):
-            spans = spans_by_post(inputs.identifiers.select(["post_id", "field", "start", "end"]))
-            text_new = new if params.text_links else new[:0]
-            text_sub = sub if params.text_links else sub.slice(0, 0)
             eng.materialise(
                 "lk_bands_new",
                 "SELECT CAST(0 AS BIGINT) AS kind, CAST(0 AS BIGINT) AS value, "
@@ -389,17 +512,12 @@ def link(
                 eng.execute("INSERT INTO lk_bands_new SELECT kind, value, node FROM lk_bands_in")
                 eng.drop("lk_bands_in")
 
-            band_rows(text_new, text_sub, spans, params, sink=_sink)
-            del spans, sub, text_sub
+            if params.text_links and len(new):
+                band_rows(_masked_batches(eng, inputs, is_new), params, sink=_sink)
         with timer("buckets"):
             if index is not None:
                 _old(eng, "lk_members_old", index.members, "o.kind, o.value")
-                _old(
-                    eng,
-                    "lk_bands_old",
-                    index.bands.rename_columns(["kind", "value", "post_id"]),
-                    "o.kind, o.value",
-                )
+                _old(eng, "lk_bands_old", index.bands, "o.band AS kind, o.hash AS value")
                 eng.materialise(
                     "lk_members",
                     "SELECT kind, value, node FROM lk_members_new UNION ALL "
@@ -413,6 +531,9 @@ def link(
             else:
                 eng.materialise("lk_members", "SELECT kind, value, node FROM lk_members_new")
                 eng.materialise("lk_bands", "SELECT kind, value, node FROM lk_bands_new")
+            text_posts = int(eng.scalar("SELECT count(DISTINCT node) FROM lk_bands_new") or 0)
+            for name in ("lk_members_new", "lk_bands_new", "lk_members_old", "lk_bands_old"):
+                eng.drop(name)
             eng.materialise("lk_lbands", f"SELECT * FROM lk_bands WHERE kind < {GROUP_BAND_OFFSET}")
             # Every bucket is redone (SQL, cheap): an incremental run saves the hashing
             # and extraction of indexed posts, and its partition equals a full run's.
@@ -445,27 +566,26 @@ def link(
                 "UNION ALL SELECT a, b, kind, evidence FROM lk_e_pdq",
             )
             eng.materialise("lk_cc_in", "SELECT DISTINCT a, b FROM lk_edges")
+            for name in ("lk_e_ids", "lk_e_text", "lk_strong_in", "lk_lbands", "lk_tb"):
+                eng.drop(name)
+            for name in ("lk_strong", "lk_anchor", "lk_bare_cc", "lk_tb_anc"):
+                eng.drop(name)
         with timer("components"):
             rounds = connected_components(eng, "lk_cc_in", "lk_comp", prefix="cc")
         with timer("groups"):
             _group_edges(eng)
+            eng.drop("lk_cc_in")
             eng.materialise("lk_cc_text", "SELECT DISTINCT a, b FROM lk_e_groups")
+            eng.drop("lk_e_groups")
             text_rounds = connected_components(eng, "lk_cc_text", "lk_text", prefix="cct")
+            eng.drop("lk_cc_text")
         with timer("templates"):
             templates, template_cache = _templates(eng, inputs, params, index)
         with timer("summaries"):
             clusters = summarise(eng, templates, params)
         with timer("write"):
             pq.write_table(clusters, in_dir / CLUSTERS_FILE)
-            _write_edges(eng, in_dir)
-            membership = _write_membership(eng, in_dir)
-            pq.write_table(
-                eng.to_arrow(
-                    "SELECT kind, value, posts, cities, first_seen, last_seen FROM lk_hubs "
-                    "ORDER BY posts DESC, kind, value"
-                ),
-                in_dir / HUBS_FILE,
-            )
+            _write_outputs(eng, in_dir)
             eng.write_parquet(
                 "SELECT m.kind, m.value, p.post_id FROM lk_members m "
                 "JOIN lk_posts p ON m.node = p.node",
@@ -482,7 +602,7 @@ def link(
                     "posts": pa.table({"post_id": inputs.posts.column("id")}),
                     "members": None,
                     "bands": None,
-                    "partition": membership,
+                    "partition": None,
                     "templates": template_cache,
                 },
             )
@@ -502,7 +622,7 @@ def link(
             "incremental": is_incr,
             "posts": inputs.posts.num_rows,
             "new_posts": len(new),
-            "text_posts": int(eng.scalar("SELECT count(DISTINCT node) FROM lk_bands_new") or 0),
+            "text_posts": text_posts,
             "new_edges": edge_counts,
             "pdq_near_pairs": pdq_pairs,
             "skipped_hubs": skipped,

@@ -14,7 +14,8 @@ shingling, so text linking and identifier linking are independent signals:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,6 +26,7 @@ __all__ = ["NON_LETTERS", "Span", "blank_spans", "masked_text", "spans_by_post",
 NON_LETTERS = r"[^\p{L}]+"
 
 Span = tuple[str, int, int]  # (field, start, end)
+K = TypeVar("K", bound=Hashable)
 
 
 def spans_by_post(identifiers: pa.Table) -> dict[str, list[Span]]:
@@ -51,12 +53,15 @@ def blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def masked_text(
-    ids: Sequence[str],
+    ids: Sequence[K],
     titles: Sequence[str | None],
     bodies: Sequence[str | None],
-    spans: Mapping[str, list[Span]],
+    spans: Mapping[K, list[Span]],
 ) -> pa.Array:
-    """Masked, lower-cased, letters-only text per post (one string per post)."""
+    """Masked, lower-cased, letters-only text per post (one string per post).
+
+    ``spans`` maps a post key (``ids``: post ids or node numbers) to its spans.
+    """
     joined: list[str] = []
     for pid, title, body in zip(ids, titles, bodies, strict=True):
         t, b = title or "", body or ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -11,11 +11,10 @@ import pyarrow.compute as pc
 
 from vigil.linking.minhash import band_hashes, shingle_hashes, signatures, token_hash
 from vigil.linking.params import LinkParams
-from vigil.linking.text import Span, masked_text, tokenise
+from vigil.linking.text import tokenise
 
-__all__ = ["BATCH", "GROUP_BAND_OFFSET", "band_rows"]
+__all__ = ["GROUP_BAND_OFFSET", "band_rows"]
 
-BATCH = 100_000
 #: group bands are numbered from here (link bands from 0) in the one band table
 GROUP_BAND_OFFSET = 1000
 
@@ -70,18 +69,15 @@ def _batch_bands(
 
 
 def band_rows(
-    nodes: npt.NDArray[np.int64],
-    posts: pa.Table,
-    spans: Mapping[str, list[Span]],
+    batches: Iterable[tuple[npt.NDArray[np.int64], pa.Array]],
     params: LinkParams,
     sink: Callable[[pa.Table], None] | None = None,
 ) -> pa.Table:
     """LSH bucket rows ``(kind=band, value=band hash, node)`` for every text post.
 
+    ``batches`` yields ``(nodes, masked texts)`` (see :func:`vigil.linking.text.masked_text`).
     With ``sink``, each batch's rows are handed to it (and not kept), and the
     returned table is empty: memory stays bounded by one batch.
-
-    ``posts`` has ``id``, ``title_text`` and ``body_text``; ``nodes`` its node numbers.
 
     Link bands are numbered ``0 .. bands-1``, group bands from ``GROUP_BAND_OFFSET``.
     """
@@ -92,32 +88,21 @@ def band_rows(
         ]
     )
     cache: dict[str, int] = {}
-    kinds: list[npt.NDArray[np.int64]] = []
-    values: list[npt.NDArray[np.int64]] = []
-    out_nodes: list[npt.NDArray[np.int64]] = []
-    for lo in range(0, posts.num_rows, BATCH):
-        hi = min(lo + BATCH, posts.num_rows)
-        batch = posts.slice(lo, hi - lo)
-        texts = masked_text(
-            batch.column("id").to_pylist(),
-            batch.column("title_text").to_pylist(),
-            batch.column("body_text").to_pylist(),
-            spans,
-        )
+    parts: list[pa.Table] = []
+    for nodes, texts in batches:
         rows, bands = _batch_bands(texts, params, cache)
-        n = len(rows)
-        part = (
-            np.tile(band_ids, n),
-            bands.reshape(-1),
-            np.repeat(nodes[lo:hi][rows], len(band_ids)),
+        part = pa.table(
+            {
+                "kind": np.tile(band_ids, len(rows)),
+                "value": bands.reshape(-1),
+                "node": np.repeat(nodes[rows], len(band_ids)),
+            }
         )
         if sink is not None:
-            sink(pa.table({"kind": part[0], "value": part[1], "node": part[2]}))
-            continue
-        kinds.append(part[0])
-        values.append(part[1])
-        out_nodes.append(part[2])
-    if not kinds:
+            sink(part)
+        else:
+            parts.append(part)
+    if not parts:
         return pa.table(
             {
                 "kind": pa.array([], pa.int64()),
@@ -125,10 +110,4 @@ def band_rows(
                 "node": pa.array([], pa.int64()),
             }
         )
-    return pa.table(
-        {
-            "kind": np.concatenate(kinds),
-            "value": np.concatenate(values),
-            "node": np.concatenate(out_nodes),
-        }
-    )
+    return pa.concat_tables(parts)
