@@ -54,6 +54,12 @@ def run_measured(args: list[str], env: dict[str, str] | None = None) -> Measured
         "    if e.code not in (0, 3, None): raise\n"
         "dt = time.perf_counter() - t\n"
         "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "try:\n"  # VmHWM is this process's own high-water mark (ru_maxrss survives exec)
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM:'):\n"
+        "            rss = int(line.split()[1]) / 1024\n"
+        "except OSError:\n"
+        "    pass\n"
         "print(f'@@MEASURED {dt} {rss}', file=sys.stderr)\n"
     )
     proc = subprocess.run(

@@ -28,14 +28,19 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def _num(x: float) -> str:
+    return f"{x:,.1f}" if abs(x) >= 10 else f"{x:.4f}"
+
+
 def table(figures: list[tuple[str, Figure]]) -> str:
     lines = [
         "| benchmark | figure | vigil | baseline | baseline is | ratio (>1 = vigil better) |",
         "|---|---|---:|---:|---|---:|",
     ]
     for module, f in figures:
+        unit = f" ({f.unit})" if f.unit else ""
         lines.append(
-            f"| {module} | {f.name} ({f.unit}) | {f.value:,.1f} | {f.baseline:,.1f} | "
+            f"| {module} | {f.name}{unit} | {_num(f.value)} | {_num(f.baseline)} | "
             f"{f.baseline_label} | {f.ratio:.2f}x |"
         )
     return "\n".join(lines)
