@@ -204,8 +204,7 @@ def test_parallel_stage_equals_sequential(tmp_path: Path, corpora: tuple[Path, P
             result = run_stage(lake, factory(), factory=factory, workers=workers)
             assert result.parts_done == 6
             tables[workers] = [  # part names hold the run id, so compare in part order
-                pq.read_table(settings.lake_dir / "identifiers" / p.name)
-                for p in lake.part_files()
+                pq.read_table(settings.lake_dir / "identifiers" / p.name) for p in lake.part_files()
             ]
     assert len(tables[1]) == len(tables[2]) == 6
     assert all(a.equals(b) for a, b in zip(tables[1], tables[2], strict=True))
