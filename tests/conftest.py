@@ -8,12 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from vigil.settings import Settings, get_settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Speed is measured in benchmarks, never in tests: no per-example deadline, so a busy
+# 2-core CI machine cannot fail a property test by being slow.
+hypothesis_settings.register_profile("vigil", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("vigil")
 
 
 @pytest.fixture
