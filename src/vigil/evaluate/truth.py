@@ -6,23 +6,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
+from vigil.ingest.readers import read_records
 
 __all__ = ["iter_truth", "truth_classes"]
 
 
 def iter_truth(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: invalid JSON ({exc})") from None
-            if not isinstance(row, dict) or "post_id" not in row:
-                raise ValueError(f"{path}:{number}: expected an object with post_id")
-            yield row
+    for record in read_records(path, "jsonl"):
+        if record.error is not None:
+            raise ValueError(f"{path}:{record.line}: {record.error}")
+        row = record.row
+        if not isinstance(row, dict) or "post_id" not in row:
+            raise ValueError(f"{path}:{record.line}: expected an object with post_id")
+        yield row
 
 
 def truth_classes(path: Path) -> dict[str, str]:

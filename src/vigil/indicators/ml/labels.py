@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from vigil.ingest.readers import read_records
 from vigil.model import PostClass
 
 __all__ = ["Labels", "read_labels"]
@@ -52,19 +51,18 @@ def _label_of(row: dict[str, Any]) -> tuple[bool, str | None]:
 def read_labels(path: Path) -> Labels:
     """Read a labels file; bad lines are collected in ``rejected``, never fatal."""
     labels = Labels()
-    with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = orjson.loads(line)
-                if not isinstance(row, dict) or not isinstance(row.get("post_id"), str):
-                    raise ValueError("expected an object with a text post_id")
-                value, cls = _label_of(row)
-            except (orjson.JSONDecodeError, ValueError) as exc:
-                labels.rejected.append((number, str(exc)))
-                continue
-            labels.label[row["post_id"]] = value
-            if cls:
-                labels.classes[row["post_id"]] = cls
+    for record in read_records(path, "jsonl"):
+        try:
+            if record.error is not None:
+                raise ValueError(record.error)
+            row = record.row
+            if not isinstance(row, dict) or not isinstance(row.get("post_id"), str):
+                raise ValueError("expected an object with a text post_id")
+            value, cls = _label_of(row)
+        except ValueError as exc:
+            labels.rejected.append((record.line, str(exc)))
+            continue
+        labels.label[row["post_id"]] = value
+        if cls:
+            labels.classes[row["post_id"]] = cls
     return labels
