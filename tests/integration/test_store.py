@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from vigil.store import Base, IngestRun, make_engine, session_factory, upgrade
-from vigil.store.db import downgrade
+from vigil.store import IngestRun, make_engine, session_factory, upgrade
+from vigil.store.db import alembic_config, downgrade
+from vigil.store.registry import all_metadata
 
 
 def test_migrations_create_the_model_schema(workbench_url: str) -> None:
@@ -17,11 +19,11 @@ def test_migrations_create_the_model_schema(workbench_url: str) -> None:
     upgrade(workbench_url)  # idempotent
     engine = make_engine(workbench_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-        version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+        diff = compare_metadata(MigrationContext.configure(conn), all_metadata())
+        versions = set(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
     engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"
-    assert version == "0001"
+    assert versions == set(ScriptDirectory.from_config(alembic_config(workbench_url)).get_heads())
 
 
 def test_downgrade_removes_tables(workbench_url: str) -> None:

@@ -36,14 +36,20 @@ def _register() -> None:
     # Imported here so `vigil --help` stays fast and each module owns its command.
     from vigil.cli import (
         evaluate_cmd,
+        evidence_cmd,
         extract_cmd,
+        geo_cmd,
         ingest_cmd,
+        legal_cmd,
         link_cmd,
         rules_cmd,
         scan_cmd,
+        serve_cmd,
+        share_cmd,
         status_cmd,
         synth_cmd,
         train_cmd,
+        workflow_cmd,
     )
 
     for module in (
@@ -55,6 +61,12 @@ def _register() -> None:
         train_cmd,
         evaluate_cmd,
         rules_cmd,
+        geo_cmd,
+        evidence_cmd,
+        legal_cmd,
+        workflow_cmd,
+        share_cmd,
+        serve_cmd,
         status_cmd,
     ):
         module.register(app)

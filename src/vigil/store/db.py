@@ -47,8 +47,8 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (idempotent)."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Apply migrations up to ``revision`` (idempotent; default: every head)."""
     command.upgrade(alembic_config(url), revision)
 
 

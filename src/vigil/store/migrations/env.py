@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 
 from vigil.store.db import make_engine
-from vigil.store.tables import Base
+from vigil.store.registry import all_metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = all_metadata()
 
 
 def run_migrations_offline() -> None:
