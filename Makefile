@@ -8,7 +8,7 @@ DEMO_DIR ?= demo
 DEMO_POSTS ?= 20000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint pytest bench docs install postgres clean help
+.PHONY: demo test lint pytest bench docs install postgres sysdeps clean help
 
 help:
 	@echo "make demo   - set up, generate a synthetic corpus and run the pipeline on it"
@@ -42,12 +42,15 @@ demo: $(STAMP)
 postgres:
 	@scripts/test-postgres.sh >/dev/null
 
+sysdeps:
+	@scripts/system-deps.sh
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 
-pytest: $(STAMP) postgres
+pytest: $(STAMP) postgres sysdeps
 	VIGIL_TEST_DATABASE_URL="$$(scripts/test-postgres.sh)" $(BIN)/pytest -n 2 -q
 
 test: lint pytest
