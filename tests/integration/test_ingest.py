@@ -225,3 +225,33 @@ def test_a_killed_run_rerun_ends_with_exactly_one_clean_run(
     assert len(clean_rows) == 3000
     assert killed_rows == clean_rows
     assert not list(parts.glob(".tmp-*"))
+
+
+def test_worker_processes_store_and_quarantine_exactly_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.ingest import service
+    from vigil.settings import get_settings
+
+    path = tmp_path / "posts.jsonl"
+    rows = GOOD * 20  # duplicates inside the file too
+    rows = [dict(r, source_id=f"{r['source_id']}-{k // 250}") for k, r in enumerate(rows)]
+    expected = write_jsonl(path, rows, BAD_LINES)
+    monkeypatch.setattr(service, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("vigil.ingest.prepare.CHUNK", 333)  # chunks straddle the batches
+    results = {}
+    for workers in (1, 2):
+        s = get_settings(home=tmp_path / f"w{workers}", batch_size=700, workers=workers)
+        summary = ingest_files([path], s, default_platform=None)
+        quarantined = [
+            (e["line"], e["reason"])
+            for e in map(json.loads, Path(summary.quarantine_file or "").read_text().splitlines())
+        ]
+        with Lake(s.lake_dir) as lake, lake.query() as con:
+            stored = con.execute(
+                "SELECT id, body_text, source_line FROM posts ORDER BY source_line"
+            ).fetchall()
+        results[workers] = (summary.read, summary.stored, stored, quarantined)
+    assert results[1] == results[2]
+    assert sorted(line for line, _ in results[2][3]) == sorted(expected)
+    assert results[2][1] == 5000

@@ -14,16 +14,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from vigil import __version__
+from vigil.ingest.prepare import prepare_records
 from vigil.ingest.quarantine import QuarantineWriter
 from vigil.ingest.readers import detect_format, read_records
-from vigil.ingest.rows import to_lake_row
-from vigil.ingest.schema import InvalidRow, validate_row
 from vigil.lake import Lake
 from vigil.settings import Settings
 from vigil.store import IngestRun, make_engine, session_factory, upgrade
 
-__all__ = ["IngestSummary", "ProgressHook", "ingest_files", "new_run_id"]
+__all__ = ["PARALLEL_MIN_BYTES", "IngestSummary", "ProgressHook", "ingest_files", "new_run_id"]
+
+#: inputs smaller than this are prepared in-process: starting workers would cost more.
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 
 #: called with (bytes_done_increment) while reading; the CLI draws a progress bar.
 ProgressHook = Callable[[int], None]
@@ -84,37 +88,43 @@ def ingest_files(
     quarantine_path = settings.quarantine_dir / f"{run_id}.jsonl"
     runs = _RunLog(settings)
     runs.start(summary)
-    batch: list[dict[str, Any]] = []
+    pending: list[pa.Table] = []
     try:
         with Lake(settings.lake_dir) as lake, QuarantineWriter(quarantine_path) as quarantine:
 
-            def flush() -> None:
-                result = lake.append(batch, run_id=run_id, part_no=summary.parts)
+            def flush(rows: pa.Table) -> None:
+                result = lake.append_table(rows, run_id=run_id, part_no=summary.parts)
                 summary.stored += result.stored
                 summary.duplicates += result.duplicates
                 summary.parts += result.part is not None
-                batch.clear()
                 quarantine.flush()
 
+            size = settings.batch_size
             for path, path_fmt in formats:
                 source = str(path)
-                for record in read_records(path, path_fmt, on_bytes=on_bytes):
-                    summary.read += 1
-                    if record.error is not None:
-                        quarantine.write(source, record.line, record.error, record.raw)
-                        continue
-                    try:
-                        valid = validate_row(record.row, default_platform=default_platform)
-                    except InvalidRow as exc:
-                        quarantine.write(source, record.line, str(exc), record.row)
-                        continue
-                    batch.append(
-                        to_lake_row(valid, run_id=run_id, source_file=source, line=record.line)
-                    )
-                    if len(batch) >= settings.batch_size:
-                        flush()
-            if batch:
-                flush()
+                workers = settings.workers if path.stat().st_size >= PARALLEL_MIN_BYTES else 1
+                chunks = prepare_records(
+                    # Workers parse JSON lines themselves: the reader only splits lines.
+                    read_records(path, path_fmt, on_bytes=on_bytes, parse=workers <= 1),
+                    run_id=run_id,
+                    source=source,
+                    default_platform=default_platform,
+                    workers=workers,
+                )
+                for chunk in chunks:
+                    summary.read += chunk.read
+                    for bad in chunk.rejected:
+                        quarantine.write(source, bad.line, bad.reason, bad.kept)
+                    if chunk.rows.num_rows:
+                        pending.append(chunk.rows)
+                    # Parts hold exactly ``batch_size`` rows (the last one fewer), as before.
+                    while sum(t.num_rows for t in pending) >= size:
+                        rows = pa.concat_tables(pending)
+                        flush(rows.slice(0, size))
+                        rest = rows.slice(size)
+                        pending = [rest] if rest.num_rows else []
+            if pending:
+                flush(pa.concat_tables(pending))
             summary.quarantined = quarantine.count
             summary.quarantine_file = str(quarantine_path) if quarantine.used else None
     except BaseException as exc:

@@ -122,30 +122,42 @@ class Lake:
 
     def append(self, rows: Sequence[dict[str, Any]], *, run_id: str, part_no: int) -> AppendResult:
         """Store the rows (dicts shaped like POSTS_SCHEMA) not already in the lake."""
-        unique: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            unique.setdefault(row["id"], row)
-        fresh = self.new_ids(list(unique))
-        keep = [row for pid, row in unique.items() if pid in fresh]
-        duplicates = len(rows) - len(keep)
-        if not keep:
+        return self.append_table(
+            pa.Table.from_pylist(list(rows), schema=POSTS_SCHEMA), run_id=run_id, part_no=part_no
+        )
+
+    def append_table(self, rows: pa.Table, *, run_id: str, part_no: int) -> AppendResult:
+        """Store the rows of ``rows`` (POSTS_SCHEMA) whose ids are not yet in the lake.
+
+        Within ``rows`` the first row of each id wins, as with :meth:`append`.
+        """
+        ids = rows.column("id").to_pylist()
+        fresh = self.new_ids(ids)
+        keep_at: list[int] = []
+        for i, pid in enumerate(ids):
+            if pid in fresh:
+                keep_at.append(i)
+                fresh.discard(pid)
+        duplicates = len(ids) - len(keep_at)
+        if not keep_at:
             return AppendResult(0, duplicates, None)
         name = f"part-{run_id}-{part_no:05d}.parquet"
         tmp = self.posts_dir / f"{_TMP}{name}"
-        table = pa.Table.from_pylist(keep, schema=POSTS_SCHEMA)
+        table = rows if len(keep_at) == len(ids) else rows.take(keep_at)
+        table = table.select(POSTS_SCHEMA.names).cast(POSTS_SCHEMA)
         pq.write_table(table, tmp, compression="zstd")
         fsync_path(tmp)
-        ids = pa.table(
-            {"id": table.column("id"), "part": pa.array([name] * len(keep), pa.string())}
+        ids_table = pa.table(
+            {"id": table.column("id"), "part": pa.array([name] * len(keep_at), pa.string())}
         )
-        self._con.register("_new", ids)
+        self._con.register("_new", ids_table)
         try:
             self._con.execute("BEGIN TRANSACTION")
             try:
                 self._con.execute("INSERT INTO post_keys SELECT id, part FROM _new")
                 self._con.execute(
                     "INSERT INTO parts (name, run_id, rows) VALUES (?, ?, ?)",
-                    [name, run_id, len(keep)],
+                    [name, run_id, len(keep_at)],
                 )
                 self._con.execute("COMMIT")
             except BaseException:
@@ -157,7 +169,7 @@ class Lake:
         self._con.execute("CHECKPOINT")
         tmp.replace(self.posts_dir / name)
         fsync_path(self.posts_dir)
-        return AppendResult(len(keep), duplicates, name)
+        return AppendResult(len(keep_at), duplicates, name)
 
     # -- reading -----------------------------------------------------------------
     def part_files(self) -> list[Path]:
