@@ -35,6 +35,7 @@ def _root(
 def _register() -> None:
     # Imported here so `vigil --help` stays fast and each module owns its command.
     from vigil.cli import (
+        backup_cmd,
         evaluate_cmd,
         evidence_cmd,
         extract_cmd,
@@ -67,6 +68,7 @@ def _register() -> None:
         workflow_cmd,
         share_cmd,
         serve_cmd,
+        backup_cmd,
         status_cmd,
     ):
         module.register(app)
