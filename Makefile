@@ -14,7 +14,7 @@ help:
 	@echo "make demo   - set up, generate a synthetic corpus and run the pipeline on it"
 	@echo "make test   - set up (PostgreSQL included) and run lint + the whole test suite"
 	@echo "make bench  - run the benchmarks and print each figure beside its baseline"
-	@echo "make docs   - regenerate generated docs (CLI reference, settings, indicators)"
+	@echo "make docs   - regenerate generated docs (CLI reference, settings, indicators, legal KB)"
 
 install: $(STAMP)
 
@@ -60,6 +60,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_docs.py
+	$(BIN)/python scripts/gen_legal_docs.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
