@@ -42,6 +42,21 @@ class Settings(BaseSettings):
             "a shared server."
         ),
     )
+    master_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "File holding the master key that wraps each victim record's data key (created "
+            "0600 on first use; a group- or world-readable file is refused). "
+            "Default: keys/master.key in the data home."
+        ),
+    )
+    images_root: Path | None = Field(
+        default=None,
+        description=(
+            "Folder that image references in posts resolve against (for perceptual hashes and "
+            "the console's blurred previews). Default: the one recorded by the last link run."
+        ),
+    )
     default_region: str = Field(
         default="US",
         description="Default ISO 3166 region used to read phone numbers without a country code.",

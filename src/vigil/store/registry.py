@@ -14,7 +14,15 @@ from vigil.store.tables import Base
 
 __all__ = ["TABLE_MODULES", "all_metadata"]
 
-TABLE_MODULES = ("vigil.store.tables", "vigil.audit.tables")
+TABLE_MODULES = (
+    "vigil.store.tables",
+    "vigil.audit.tables",
+    "vigil.evidence.tables",
+    "vigil.auth.tables",
+    "vigil.workflow.tables",
+    "vigil.sharing.tables",
+    "vigil.reporting.tables",
+)
 
 
 def all_metadata() -> MetaData:

@@ -1,0 +1,1 @@
+"""Anonymous tips: the form's parser, the rate limiter, and the tip service."""
