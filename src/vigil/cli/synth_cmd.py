@@ -42,7 +42,7 @@ def synth(
         ...,
         "--out",
         "-o",
-        help="Directory to write posts.jsonl and truth.jsonl into (created if missing).",
+        help="Directory to write posts.jsonl, truth.jsonl and plan.json into (created if missing).",
         show_default=False,
     ),
     seed: int = typer.Option(0, "--seed", "-s", help="Random seed; same seed, same files."),

@@ -109,6 +109,7 @@ class World:
     """RNG, contact allocators, places and calendar shared by all templates."""
 
     def __init__(self, seed: int, start: date) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.phones = PhoneBook(random.Random(seed * 7919 + 1))
         self.namer = Namer(random.Random(seed * 7919 + 2))

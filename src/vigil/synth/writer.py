@@ -1,4 +1,4 @@
-"""Streams a generated corpus to ``posts.jsonl`` and ``truth.jsonl``."""
+"""Streams a generated corpus to ``posts.jsonl`` and ``truth.jsonl`` (+ ``plan.json``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from pathlib import Path
 import orjson
 
 from vigil.synth.generator import SynthRun
+from vigil.synth.planfile import PLAN_FILE, plan_record
 from vigil.synth.shares import DEFAULT_START_DATE
 
-__all__ = ["POSTS_FILE", "TRUTH_FILE", "SynthSummary", "generate"]
+__all__ = ["PLAN_FILE", "POSTS_FILE", "TRUTH_FILE", "SynthSummary", "generate"]
 
 POSTS_FILE = "posts.jsonl"
 TRUTH_FILE = "truth.jsonl"
@@ -34,6 +35,7 @@ class SynthSummary:
     classes: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     phones_recycled: int = 0
+    plan_path: Path | None = None
 
     @property
     def posts_per_second(self) -> float:
@@ -60,6 +62,9 @@ def generate(
     progress_every: int = 1000,
 ) -> SynthSummary:
     """Write ``n_posts`` synthetic posts and their truth to ``out_dir``.
+
+    Also writes ``plan.json``: every network's route and the planted hotspot
+    (:mod:`vigil.synth.planfile`).
 
     Memory stays flat: records are written as they are made. ``progress`` is
     called with the number of posts written so far every ``progress_every`` posts
@@ -88,6 +93,9 @@ def generate(
                 progress(done)
     if progress is not None:
         progress(done)
+    plan_path = out / PLAN_FILE
+    plan = plan_record(run.plan, seed=seed, posts=done, start=start_date)
+    plan_path.write_bytes(orjson.dumps(plan, option=orjson.OPT_INDENT_2) + b"\n")
     return SynthSummary(
         posts=done,
         seed=seed,
@@ -98,4 +106,5 @@ def generate(
         classes=dict(sorted(classes.items())),
         languages=dict(sorted(languages.items())),
         phones_recycled=run.phones_recycled,
+        plan_path=plan_path,
     )
