@@ -135,3 +135,45 @@ def test_unsafe_and_unreadable_bundles_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "not a readable file" in _flat(out)
     code, out = _run(tmp_path, "evidence", "event", "no-such-item", "sealed", "--reason", "r")
     assert code == 2 and "no evidence item" in _flat(out)
+
+
+def test_export_a_case_exports_its_evidence_items(tmp_path: Path) -> None:
+    from vigil.settings import get_settings
+    from vigil.store import make_engine, session_factory, upgrade
+    from vigil.workflow.actor import Actor
+    from vigil.workflow.cases import add_item, open_case
+
+    home = tmp_path / "home"
+    assert _run(home, "log", "init", "--origin", "example.org/evidence")[0] == 0
+    ids = []
+    for n in range(3):
+        doc = tmp_path / f"doc{n}.txt"
+        doc.write_text(f"synthetic document {n}")
+        code, out = _run(
+            home, "evidence", "capture-file", str(doc), "--reason", "r", "--actor", "a", "--json"
+        )
+        assert code == 0, out
+        ids.append(json.loads(out)["id"])
+    url = get_settings(home=home).workbench_url
+    upgrade(url)
+    engine = make_engine(url)
+    investigator = Actor.of("ines", ["investigator"], ["t1"])
+    with session_factory(engine).begin() as s:
+        case = open_case(s, investigator, title="Case", team="t1")
+        for item in ids[:2]:
+            add_item(s, investigator, case.id, kind="evidence", ref=item)
+        case_id = case.id
+    engine.dispose()
+    bundle = tmp_path / "case.zip"
+    code, out = _run(
+        home, "evidence", "export", "--case", case_id, "--out", str(bundle),
+        "--reason", "court", "--actor", "a", "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    assert json.loads(out)["items"] == 2
+    code, out = _run(home, "verify", str(bundle), "--key", str(home / "keys" / "log.pub"))
+    assert code == 0 and "NOT VALID" not in out, out
+    code, out = _run(
+        home, "evidence", "export", "--case", "nope", "--out", str(tmp_path / "x"), "--reason", "r"
+    )
+    assert code == 2 and "no case nope" in out

@@ -326,7 +326,10 @@ def open_item(
 
 @evidence_app.command("export")
 def export(
-    items: list[str] = typer.Argument(..., help="Evidence item ids."),
+    items: list[str] | None = typer.Argument(None, help="Evidence item ids."),
+    case: str | None = typer.Option(
+        None, "--case", help="Export every evidence item of this case (with or instead of ids)."
+    ),
     out: Path = typer.Option(..., "--out", help="Bundle file to write (.zip)."),
     reason: str = REASON,
     actor: str | None = ACTOR,
@@ -341,6 +344,8 @@ def export(
     --tsa-url is given) and writes the items, the manifest, an inclusion proof for every
     custody event, the checkpoint and the log's public key.
     """
+    from sqlalchemy import select
+
     from vigil.evidence.bundle import export_items
     from vigil.evidence.keys import load_log_signer
     from vigil.evidence.vault import Vault
@@ -352,9 +357,23 @@ def export(
     try:
         signer = load_log_signer(settings)
         with _session(settings) as s:
+            wanted = list(items or [])
+            if case is not None:
+                from vigil.workflow.tables import Case, CaseItem
+
+                if s.get(Case, case) is None:
+                    raise _fail(f"no case {case}")
+                refs = s.scalars(
+                    select(CaseItem.ref)
+                    .where(CaseItem.case_id == case, CaseItem.kind == "evidence")
+                    .order_by(CaseItem.added_at)
+                )
+                wanted += [r for r in refs if r not in wanted]
+            if not wanted:
+                raise _fail("nothing to export: give item ids or a --case with evidence items")
             summary = export_items(
-                s, Vault(s, settings), items, out, actor=_actor(actor), reason=reason,
-                signer=signer, tsa=tsa,
+                s, Vault(s, settings), wanted, out, actor=_actor(actor), reason=reason,
+                signer=signer, tsa=tsa, case_id=case,
             )  # fmt: skip
     except _errors() as exc:
         if out.exists():

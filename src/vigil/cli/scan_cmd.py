@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import typer
@@ -11,6 +12,9 @@ from vigil.cli._common import err_console, load_settings, out_console, progress_
 from vigil.cli._worklist import worklist_table
 from vigil.cli.link_cmd import clusters_table
 from vigil.ingest.readers import FORMATS, UnknownFormat
+
+if TYPE_CHECKING:
+    from vigil.spark.session import SparkConfig
 
 __all__ = ["register"]
 
@@ -34,13 +38,33 @@ def scan(
     link: bool = typer.Option(True, "--link/--no-link", help="Link posts into networks."),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable summary."),
     home: Path | None = typer.Option(None, "--home", help="Data home (default: VIGIL_HOME)."),
+    engine: str = typer.Option(
+        "duckdb", "--engine", help="Engine for scoring and linking: duckdb or spark."
+    ),
+    master: str = typer.Option(
+        "local[2]", "--master", help="Spark master URL (with --engine spark)."
+    ),
+    shuffle_partitions: int = typer.Option(
+        4, "--shuffle-partitions", min=1, help="spark.sql.shuffle.partitions (--engine spark)."
+    ),
+    checkpoint: str = typer.Option(
+        "local",
+        "--checkpoint",
+        help="Spark checkpoints: local (executor storage) or reliable (files in the data home).",
+    ),
+    spark_conf: list[str] = typer.Option(
+        [], "--spark-conf", help="Extra Spark setting KEY=VALUE (repeatable)."
+    ),
 ) -> None:
     """Ingest, extract identifiers, evaluate indicators and score; write the results.
 
     Writes OUT/posts.parquet (each post with risk, band and the indicator hits that
     explain it), OUT/identifiers.parquet, with --output jsonl OUT/posts.jsonl, and
     (unless --no-link) the networks: OUT/clusters.parquet, OUT/edges.parquet, ...
-    Results cover every post in the data home. Exit status as `vigil ingest`: 0, or 3
+    Results cover every post in the data home. With --engine spark, extraction, scoring
+    and linking run on Apache Spark with the same answers (docs/scale.md), e.g.
+    `vigil scan --engine spark --master 'local[2]' posts.jsonl --out results/`.
+    Exit status as `vigil ingest`: 0, or 3
     when some input rows were quarantined, 2 on usage errors.
     """
     from vigil.pipeline.scan import scan as run_scan
@@ -50,6 +74,12 @@ def scan(
     bad = sorted(set(output_format) - {"parquet", "jsonl"})
     if bad:
         err_console.print(f"[red]error:[/] --output {bad[0]!r}: choose parquet or jsonl")
+        raise typer.Exit(2)
+    spark = None
+    if engine == "spark":
+        spark = _spark_config(settings.home, master, shuffle_partitions, checkpoint, spark_conf)
+    elif engine != "duckdb":
+        err_console.print(f"[red]error:[/] --engine {engine!r}: choose duckdb or spark")
         raise typer.Exit(2)
     paths = paths or []
     total = sum(p.stat().st_size for p in paths if p.is_file())
@@ -65,6 +95,8 @@ def scan(
                 formats=output_format,
                 on_bytes=lambda n: bar.advance(task, n),
                 link=link,
+                engine=engine,
+                spark=spark,
             )
     except (UnknownFormat, FileNotFoundError, RuntimeError) as exc:
         err_console.print(f"[red]error:[/] {exc}")
@@ -103,6 +135,30 @@ def scan(
         if clusters and (top_clusters := result.links.top(clusters)):
             out_console.print(clusters_table(result.links, top_clusters))
     raise typer.Exit(result.exit_code)
+
+
+def _spark_config(
+    home: Path, master: str, partitions: int, checkpoint: str, conf: list[str]
+) -> SparkConfig:
+    from vigil.spark.session import SparkConfig
+
+    if checkpoint not in ("local", "reliable"):
+        err_console.print(f"[red]error:[/] --checkpoint {checkpoint!r}: choose local or reliable")
+        raise typer.Exit(2)
+    extra: dict[str, str] = {}
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            err_console.print(f"[red]error:[/] --spark-conf {item!r}: expected KEY=VALUE")
+            raise typer.Exit(2)
+        extra[key.strip()] = value.strip()
+    return SparkConfig(
+        master=master,
+        shuffle_partitions=partitions,
+        checkpoint=checkpoint,
+        checkpoint_dir=home / "spark" / "checkpoints",
+        extra=extra,
+    )
 
 
 def register(app: typer.Typer) -> None:

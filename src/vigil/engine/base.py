@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, Final, final
 
 import pyarrow as pa
@@ -32,6 +33,10 @@ class EngineAPI(ABC):
     """
 
     name: str = "abstract"
+    #: True for engines whose workers run :meth:`map_arrow` in parallel (Spark): the
+    #: linking run then hands them the per-post Python steps instead of streaming
+    #: the posts file through the driver.
+    distributed: bool = False
 
     @abstractmethod
     def register(self, name: str, table: pa.Table) -> None:
@@ -72,6 +77,45 @@ class EngineAPI(ABC):
 
         pq.write_table(self.to_arrow(sql), path)
 
+    def create_table(self, name: str, sql: str) -> None:
+        """Create table ``name`` from ``sql`` (``name`` does not exist).
+
+        The default is ``CREATE TABLE name AS sql``; engines without writable
+        tables (Spark temp views) override it.
+        """
+        self.execute(f"CREATE TABLE {name} AS {sql}")
+
+    def insert(self, name: str, sql: str) -> None:
+        """Append the rows of ``sql`` to table ``name`` (same columns, same order)."""
+        self.execute(f"INSERT INTO {check_identifier(name)} {sql}")
+
+    def map_arrow(
+        self,
+        name: str,
+        sql: str,
+        fn: Callable[[pa.RecordBatch], pa.Table],
+        schema: pa.Schema,
+        *,
+        batch_rows: int = 100_000,
+    ) -> str:
+        """Materialise ``name`` as ``fn`` applied to each Arrow batch of ``sql``'s rows.
+
+        ``fn`` must be a pure function of its batch (the result may not depend on
+        how the rows are cut into batches) returning a table of ``schema``. The
+        default runs it here, batch by batch; Spark runs it on its executors
+        (``mapInArrow``).
+        """
+        check_identifier(name)
+        self.drop(name)
+        self.register(f"{name}_map", schema.empty_table())
+        self.create_table(name, f"SELECT * FROM {name}_map")
+        self.drop(f"{name}_map")
+        for batch in self.to_arrow(sql).to_batches(max_chunksize=batch_rows):
+            self.register(f"{name}_map", fn(batch).cast(schema))
+            self.insert(name, f"SELECT * FROM {name}_map")
+            self.drop(f"{name}_map")
+        return name
+
     def version(self) -> str:
         """The engine's version string (recorded with every link run)."""
         return "unknown"
@@ -84,7 +128,7 @@ class EngineAPI(ABC):
         """``CREATE TABLE name AS sql`` (replacing an old one); returns ``name``."""
         check_identifier(name)
         self.drop(name)
-        self.execute(f"CREATE TABLE {name} AS {sql}")
+        self.create_table(name, sql)
         return name
 
     @final

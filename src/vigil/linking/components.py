@@ -30,12 +30,17 @@ def connected_components(engine: EngineAPI, edges: str, out: str, *, prefix: str
     Writes table ``out(node BIGINT, label BIGINT)`` holding every node that appears
     in an edge, labelled with the smallest node of its component. Returns the
     number of rounds. Nodes in no edge are singletons and are not listed.
+
+    A round is two materialised queries (large-star, small-star) and one count of
+    changed edges; the edge tables of consecutive rounds alternate between two
+    names, so no table is copied.
     """
     for name in (edges, out, prefix):
         check_identifier(name)
-    cur, nb, mins, large, small = (f"{prefix}_{s}" for s in ("e", "nb", "min", "large", "small"))
-    engine.materialise(
-        cur,
+    tables = (f"{prefix}_e0", f"{prefix}_e1")
+    large = f"{prefix}_large"
+    cur = engine.materialise(
+        tables[0],
         "SELECT DISTINCT CAST(greatest(a, b) AS BIGINT) AS a, CAST(least(a, b) AS BIGINT) AS b "
         f"FROM {edges} WHERE a <> b",
     )
@@ -44,31 +49,31 @@ def connected_components(engine: EngineAPI, edges: str, out: str, *, prefix: str
         rounds += 1
         if rounds > MAX_ROUNDS:
             raise RuntimeError(f"connected components did not converge in {MAX_ROUNDS} rounds")
-        # large-star
-        engine.materialise(nb, f"SELECT a AS n, b AS m FROM {cur} UNION ALL SELECT b, a FROM {cur}")
-        engine.materialise(mins, f"SELECT n, least(n, min(m)) AS mn FROM {nb} GROUP BY n")
+        # large-star: link every larger neighbour to the smallest of the neighbourhood
         engine.materialise(
             large,
-            f"SELECT DISTINCT x.m AS a, y.mn AS b FROM {nb} x JOIN {mins} y ON x.n = y.n "
+            f"WITH nb AS (SELECT a AS n, b AS m FROM {cur} UNION ALL SELECT b, a FROM {cur}), "
+            "mins AS (SELECT n, least(n, min(m)) AS mn FROM nb GROUP BY n) "
+            "SELECT DISTINCT x.m AS a, y.mn AS b FROM nb x JOIN mins y ON x.n = y.n "
             "WHERE x.m > x.n AND x.m <> y.mn",
         )
         # small-star (edges are stored as a > b, so "smaller neighbours" of a are b)
+        nxt = tables[rounds % 2]
         engine.materialise(
-            nb, f"SELECT a AS n, b AS m FROM {large} UNION ALL SELECT a AS n, a AS m FROM {large}"
-        )
-        engine.materialise(mins, f"SELECT n, min(m) AS mn FROM {nb} GROUP BY n")
-        engine.materialise(
-            small,
-            f"SELECT DISTINCT x.m AS a, y.mn AS b FROM {nb} x JOIN {mins} y ON x.n = y.n "
+            nxt,
+            f"WITH nb AS (SELECT a AS n, b AS m FROM {large} UNION ALL "
+            f"SELECT a AS n, a AS m FROM {large}), "
+            "mins AS (SELECT n, min(m) AS mn FROM nb GROUP BY n) "
+            "SELECT DISTINCT x.m AS a, y.mn AS b FROM nb x JOIN mins y ON x.n = y.n "
             "WHERE x.m <> y.mn",
         )
         changed = engine.scalar(
-            f"SELECT count(*) FROM (SELECT a, b FROM {small} EXCEPT SELECT a, b FROM {cur}) t"
+            f"SELECT count(*) FROM (SELECT a, b FROM {nxt} EXCEPT SELECT a, b FROM {cur}) t"
         ) or engine.scalar(
-            f"SELECT count(*) FROM (SELECT a, b FROM {cur} EXCEPT SELECT a, b FROM {small}) t"
+            f"SELECT count(*) FROM (SELECT a, b FROM {cur} EXCEPT SELECT a, b FROM {nxt}) t"
         )
         engine.drop(cur)
-        engine.materialise(cur, f"SELECT a, b FROM {small}")
+        cur = nxt
         if not changed:
             break
     engine.materialise(
@@ -76,6 +81,6 @@ def connected_components(engine: EngineAPI, edges: str, out: str, *, prefix: str
         f"SELECT a AS node, min(b) AS label FROM {cur} GROUP BY a "
         f"UNION ALL SELECT DISTINCT b AS node, b AS label FROM {cur}",
     )
-    for name in (cur, nb, mins, large, small):
+    for name in (*tables, large):
         engine.drop(name)
     return rounds

@@ -27,6 +27,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,12 @@ from vigil.linking.result import (
 )
 from vigil.linking.templates import extract_template, template_tokens
 from vigil.linking.text import masked_text
-from vigil.linking.textlink import GROUP_BAND_OFFSET, band_rows
+from vigil.linking.textlink import (
+    BAND_ROWS_SCHEMA,
+    GROUP_BAND_OFFSET,
+    band_rows,
+    masked_band_rows,
+)
 
 __all__ = ["link"]
 
@@ -178,6 +184,21 @@ def _masked_batches(
             spans,
         )
         yield nodes, texts
+
+
+def _texts_sql(inputs: Inputs) -> str:
+    """The new posts' texts and identifier spans (parallel lists), one row per post."""
+    cols = ", ".join(
+        f"CAST(f.{c} AS STRING) AS {c}" if c in inputs.columns else f"CAST(NULL AS STRING) AS {c}"
+        for c in ("title_text", "body_text")
+    )
+    return (
+        f"SELECT p.node, {cols}, s.fields, s.starts, s.ends FROM lk_posts_file f "
+        f"JOIN lk_posts p ON CAST(f.{inputs.id_column} AS STRING) = p.post_id "
+        "JOIN lk_new n ON n.node = p.node LEFT JOIN (SELECT node, array_agg(field) AS fields, "
+        'array_agg(start) AS starts, array_agg("end") AS ends FROM lk_spans GROUP BY node) s '
+        "ON s.node = p.node"
+    )
 
 
 def _old(engine: EngineAPI, name: str, path: Path, cols: str) -> None:
@@ -497,7 +518,7 @@ def link(
                     link_unresolved=params.link_unresolved_image_refs,
                 )
                 eng.register("lk_img_new", img.members)
-                eng.execute("INSERT INTO lk_members_new SELECT kind, value, node FROM lk_img_new")
+                eng.insert("lk_members_new", "SELECT kind, value, node FROM lk_img_new")
                 eng.drop("lk_img_new")
                 del img
         with timer("minhash"):
@@ -509,10 +530,19 @@ def link(
 
             def _sink(part: pa.Table) -> None:
                 eng.register("lk_bands_in", part)
-                eng.execute("INSERT INTO lk_bands_new SELECT kind, value, node FROM lk_bands_in")
+                eng.insert("lk_bands_new", "SELECT kind, value, node FROM lk_bands_in")
                 eng.drop("lk_bands_in")
 
-            if params.text_links and len(new):
+            if params.text_links and len(new) and eng.distributed:
+                # the engine's workers mask and hash their own batches (Spark mapInArrow)
+                eng.map_arrow(
+                    "lk_bands_new",
+                    _texts_sql(inputs),
+                    partial(masked_band_rows, params=params),
+                    BAND_ROWS_SCHEMA,
+                    batch_rows=TEXT_BATCH,
+                )
+            elif params.text_links and len(new):
                 band_rows(_masked_batches(eng, inputs, is_new), params, sink=_sink)
         with timer("buckets"):
             if index is not None:

@@ -11,12 +11,20 @@ import pyarrow.compute as pc
 
 from vigil.linking.minhash import band_hashes, shingle_hashes, signatures, token_hash
 from vigil.linking.params import LinkParams
-from vigil.linking.text import tokenise
+from vigil.linking.text import Span, masked_text, tokenise
 
-__all__ = ["GROUP_BAND_OFFSET", "band_rows"]
+__all__ = [
+    "BAND_ROWS_SCHEMA",
+    "GROUP_BAND_OFFSET",
+    "band_rows",
+    "batch_band_rows",
+    "masked_band_rows",
+]
 
 #: group bands are numbered from here (link bands from 0) in the one band table
 GROUP_BAND_OFFSET = 1000
+#: the band table: ``kind`` = band number, ``value`` = band hash
+BAND_ROWS_SCHEMA = pa.schema([("kind", pa.int64()), ("value", pa.int64()), ("node", pa.int64())])
 
 
 def _hash_tokens(values: pa.Array, cache: dict[str, int]) -> npt.NDArray[np.uint64]:
@@ -68,6 +76,34 @@ def _batch_bands(
     return rows, bands_u[row_pos[rows]]
 
 
+def batch_band_rows(
+    nodes: npt.NDArray[np.int64],
+    texts: pa.Array,
+    params: LinkParams,
+    cache: dict[str, int] | None = None,
+) -> pa.Table:
+    """Band rows ``(kind, value, node)`` of one batch of masked texts.
+
+    A pure function of ``(nodes, texts)``: how posts are cut into batches changes
+    nothing (``cache`` only remembers token hashes), which is what lets Spark run it
+    over its own Arrow batches and get DuckDB's rows bit for bit.
+    """
+    band_ids = np.concatenate(
+        [
+            np.arange(params.bands, dtype=np.int64),
+            GROUP_BAND_OFFSET + np.arange(params.group_bands, dtype=np.int64),
+        ]
+    )
+    rows, bands = _batch_bands(texts, params, {} if cache is None else cache)
+    return pa.table(
+        {
+            "kind": pa.array(np.tile(band_ids, len(rows)), pa.int64()),
+            "value": pa.array(bands.reshape(-1), pa.int64()),
+            "node": pa.array(np.repeat(nodes[rows], len(band_ids)), pa.int64()),
+        }
+    )
+
+
 def band_rows(
     batches: Iterable[tuple[npt.NDArray[np.int64], pa.Array]],
     params: LinkParams,
@@ -81,23 +117,10 @@ def band_rows(
 
     Link bands are numbered ``0 .. bands-1``, group bands from ``GROUP_BAND_OFFSET``.
     """
-    band_ids = np.concatenate(
-        [
-            np.arange(params.bands, dtype=np.int64),
-            GROUP_BAND_OFFSET + np.arange(params.group_bands, dtype=np.int64),
-        ]
-    )
     cache: dict[str, int] = {}
     parts: list[pa.Table] = []
     for nodes, texts in batches:
-        rows, bands = _batch_bands(texts, params, cache)
-        part = pa.table(
-            {
-                "kind": np.tile(band_ids, len(rows)),
-                "value": bands.reshape(-1),
-                "node": np.repeat(nodes[rows], len(band_ids)),
-            }
-        )
+        part = batch_band_rows(nodes, texts, params, cache)
         if sink is not None:
             sink(part)
         else:
@@ -111,3 +134,38 @@ def band_rows(
             }
         )
     return pa.concat_tables(parts)
+
+
+def masked_band_rows(batch: pa.RecordBatch, params: LinkParams) -> pa.Table:
+    """Band rows of a batch of posts ``(node, title_text, body_text, fields, starts, ends)``.
+
+    ``fields``/``starts``/``ends`` are the post's identifier spans as parallel lists
+    (null entries, from a post without identifiers, are ignored). Masking, shingling
+    and MinHash are the same functions the streaming path uses, so the rows are the
+    same whichever engine cut the batch.
+    """
+    nodes = batch.column("node").to_numpy(zero_copy_only=False).astype(np.int64)
+    keys = nodes.tolist()
+    spans: dict[int, list[Span]] = {}
+    for node, fields, starts, ends in zip(
+        keys,
+        batch.column("fields").to_pylist(),
+        batch.column("starts").to_pylist(),
+        batch.column("ends").to_pylist(),
+        strict=True,
+    ):
+        if fields:
+            found = [
+                (f, int(a), int(b))
+                for f, a, b in zip(fields, starts, ends, strict=True)
+                if f is not None
+            ]
+            if found:
+                spans[node] = found
+    texts = masked_text(
+        keys,
+        batch.column("title_text").to_pylist(),
+        batch.column("body_text").to_pylist(),
+        spans,
+    )
+    return batch_band_rows(nodes, texts, params)

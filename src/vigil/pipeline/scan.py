@@ -25,6 +25,7 @@ from vigil.settings import Settings
 
 if TYPE_CHECKING:
     from vigil.linking.result import LinkResult
+    from vigil.spark.session import SparkConfig
 
 __all__ = ["ScanResult", "export_results", "scan", "worklist"]
 
@@ -62,12 +63,24 @@ def scan(
     formats: Sequence[str] = ("parquet",),
     on_bytes: ProgressHook | None = None,
     link: bool = True,
+    engine: str = "duckdb",
+    spark: SparkConfig | None = None,
 ) -> ScanResult:
+    """Ingest ``paths`` into the lake, then score and link every post of the lake.
+
+    ``engine="spark"`` runs extraction, scoring, export and linking on Spark
+    (``spark`` configures the session; see docs/scale.md); the results directory
+    has the same layout and the same answers.
+    """
+    if engine not in ("duckdb", "spark"):
+        raise ValueError(f"unknown engine {engine!r} (choose duckdb or spark)")
     summary = (
         ingest_files(paths, settings, fmt=fmt, default_platform=default_platform, on_bytes=on_bytes)
         if paths
         else None
     )
+    if engine == "spark":
+        return _spark_scan(summary, settings, out_dir, formats=formats, link=link, spark=spark)
     pipeline = run_pipeline(settings)
     posts, bands = export_results(settings, out_dir, formats=formats)
     links = None
@@ -80,6 +93,42 @@ def scan(
         apply_network_indicators(out_dir, default_catalogue())
         bands = _bands(out_dir)
     return ScanResult(summary, pipeline, out_dir, posts, bands, links)
+
+
+def _spark_scan(
+    summary: IngestSummary | None,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    formats: Sequence[str],
+    link: bool,
+    spark: SparkConfig | None,
+) -> ScanResult:
+    from vigil.indicators.ml import active_model
+    from vigil.lake.derived import StageResult
+    from vigil.spark.scan import spark_results
+
+    with Lake(settings.lake_dir) as lake:
+        parts = lake.part_files()
+        posts_glob = str(lake.posts_dir / "part-*.parquet")
+    if not parts:
+        raise RuntimeError("no scored posts: the lake is empty (ingest some posts first)")
+    config = spark or SparkConfig(checkpoint_dir=settings.home / "spark" / "checkpoints")
+    done = spark_results(
+        posts_glob,
+        out_dir,
+        config=config,
+        region=settings.default_region,
+        model=active_model(settings.models_dir),
+        link=link,
+        checkpoint=config.checkpoint,
+        formats=tuple(formats),
+    )
+    pipeline = PipelineResult(
+        identifiers=StageResult(len(parts), 0, done.identifiers),
+        scores=StageResult(len(parts), 0, done.posts),
+    )
+    return ScanResult(summary, pipeline, out_dir, done.posts, done.bands, done.links)
 
 
 def export_results(
