@@ -38,6 +38,8 @@ demo: $(STAMP)
 	@echo "== 4. what the data home holds"
 	VIGIL_HOME=$(DEMO_DIR)/home $(BIN)/vigil status
 	@echo "results: $(DEMO_DIR)/results (posts.parquet, clusters.parquet, evaluation.png)"
+	@echo "== 5. the console: open the URL below and log in with the one-time demo login (Ctrl-C stops it)"
+	VIGIL_HOME=$(DEMO_DIR)/home $(BIN)/vigil serve --results $(DEMO_DIR)/results --demo-login
 
 postgres:
 	@scripts/test-postgres.sh >/dev/null
@@ -61,6 +63,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_docs.py
 	$(BIN)/python scripts/gen_legal_docs.py
+	$(BIN)/python -m vigil.web.docgen
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
