@@ -5,8 +5,9 @@ phones plus plain regexes for e-mails and @handles. Both run over the same
 normalised posts (``vigil.ingest.normalise.normalise_text``) in the same process, on
 one core, timed in CPU time (``time.process_time``). vigil runs all its kinds the
 way the pipeline does, through ``vigil.extract.stage.extract_table`` (which extracts
-a text repeated within the table once), and, as a second figure, once per field
-with ``extract`` (every text extracted).
+a text repeated within the table once, kind by kind over chunks of distinct texts),
+and, as a second figure, once per field with ``extract`` (every text extracted, one
+text at a time).
 
     python benchmarks/bench_extract.py [--posts N] [--seed 7] [--region US]
 

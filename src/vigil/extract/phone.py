@@ -72,9 +72,26 @@ def _possible_lengths(country_code: int) -> frozenset[int] | None:
     return _LENGTHS[country_code]
 
 
+# Default regions where phonenumbers.parse keeps a digit string that starts with 2-9
+# unchanged as the national number: international prefix 011 and national prefix 1
+# (nothing to strip from such a string), country code 1 (not a prefix of it either)
+# and no national_prefix_transform_rule. Its national number then has the string's
+# own length, and +1 numbers of a length outside _possible_lengths(1) are invalid:
+# _validate answers None for them without parsing (tested against phonenumbers).
+_PLAIN_NANP = frozenset({"US", "CA"})
+_NANP_LENGTHS = frozenset({7, 10})
+
+
 @lru_cache(maxsize=1 << 16)
 def _validate(digits: str, region: str, plus: bool) -> tuple[str, str] | None:
     """(E.164, region of the number) if ``digits`` is a valid number, else None."""
+    if (
+        not plus
+        and region in _PLAIN_NANP
+        and len(digits) not in _NANP_LENGTHS
+        and "2" <= digits[:1] <= "9"
+    ):
+        return None
     try:
         num = phonenumbers.parse(("+" if plus else "") + digits, region)
     except phonenumbers.NumberParseException:

