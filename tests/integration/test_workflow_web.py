@@ -240,7 +240,8 @@ def test_images_are_blurred_until_revealed_and_reveals_are_audited(
     ref = root / post["images"][0]
     ref.parent.mkdir(parents=True)
     Image.new("RGB", (64, 64), (200, 20, 20)).save(ref, format="PNG")
-    monkeypatch.setenv("VIGIL_IMAGES_ROOT", str(root))
+    state = app_client.app.state  # type: ignore[attr-defined]
+    monkeypatch.setattr(state, "settings", state.settings.model_copy(update={"images_root": root}))
     token = _login(app_client, "ana")
     refused = app_client.post("/api/v1/queue/claim", headers={"x-csrf-token": token})
     assert refused.status_code == 403  # analysts read the queue but do not decide
