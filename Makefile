@@ -3,26 +3,28 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 DEMO_DIR ?= demo
 DEMO_POSTS ?= 20000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint pytest bench docs install postgres sysdeps clean help
+.PHONY: demo test lint pytest bench stress audit docs install postgres sysdeps clean help
 
 help:
 	@echo "make demo   - set up, generate a synthetic corpus and run the pipeline on it"
 	@echo "make test   - set up (PostgreSQL included) and run lint + the whole test suite"
 	@echo "make bench  - run the benchmarks and print each figure beside its baseline"
+	@echo "make stress - the long reliability run: repeated kills, big fuzz budgets, load"
+	@echo "make audit  - dependency audit (pip-audit) of requirements.lock, as a report"
 	@echo "make docs   - regenerate generated docs (CLI reference, settings, indicators, legal KB)"
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "python3 (>= 3.11) is required"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -55,7 +57,13 @@ lint: $(STAMP)
 pytest: $(STAMP) postgres sysdeps
 	VIGIL_TEST_DATABASE_URL="$$(scripts/test-postgres.sh)" $(BIN)/pytest -n 2 -q
 
-test: lint pytest
+test: lint pytest audit
+
+stress: $(STAMP) postgres sysdeps
+	VIGIL_TEST_DATABASE_URL="$$(scripts/test-postgres.sh)" scripts/stress.sh
+
+audit: $(STAMP)
+	@BIN=$(BIN) scripts/dependency-audit.sh
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

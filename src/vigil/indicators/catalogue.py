@@ -264,6 +264,12 @@ def _read_yaml(path: Path, errors: list[str]) -> Any:
     except yaml.YAMLError as exc:
         errors.append(f"{path.name}: not valid YAML: {exc}")
         return None
+    except RecursionError:
+        errors.append(f"{path.name}: not valid YAML: nesting too deep")
+        return None
+    except ValueError as exc:  # e.g. an integer longer than Python will convert
+        errors.append(f"{path.name}: not valid YAML: {exc}")
+        return None
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:

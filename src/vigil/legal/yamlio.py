@@ -48,6 +48,8 @@ def parse_text(text: str, name: str, *, json_only: bool = False) -> Any:
         raise ReadError(f"{name}: not valid YAML: {exc}") from None
     except RecursionError:
         raise ReadError(f"{name}: nesting too deep") from None
+    except ValueError as exc:  # e.g. an integer longer than Python will convert
+        raise ReadError(f"{name}: {exc}") from None
 
 
 def read_file(path: Path) -> Any:

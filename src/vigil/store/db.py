@@ -7,6 +7,7 @@ points at one. Migrations are applied with Alembic (:func:`upgrade`), never with
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,28 @@ __all__ = ["alembic_config", "downgrade", "make_engine", "session_factory", "upg
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+class _NoResultRows(logging.Filter):
+    """Drop SQLAlchemy's DEBUG records of result rows: they hold tips, names and other
+    personal data. Statement parameters are hidden by ``hide_parameters`` instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith(("Row ", "Col ")))
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoResultRows())
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    Statement parameters are never logged or put in error messages (``hide_parameters``):
+    they carry tip texts, names and other personal data.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -37,7 +53,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(url: str) -> Config:

@@ -23,6 +23,7 @@ from vigil import __version__
 from vigil.settings import Settings, get_settings
 from vigil.store import make_engine, session_factory, upgrade
 from vigil.web import errors, filters
+from vigil.web.bodylimit import BodyLimitMiddleware
 from vigil.web.config import WebSettings
 from vigil.web.nav import NavItem
 from vigil.web.routers import ROUTERS
@@ -121,4 +122,5 @@ def create_app(
         app.mount(f"/static/{domain}", StaticFiles(directory=path), name=f"static-{domain}")
     errors.install(app)
     install(app)
+    app.add_middleware(BodyLimitMiddleware, limit_bytes=web.max_body_mb * 1024 * 1024)
     return app

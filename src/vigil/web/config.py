@@ -47,6 +47,12 @@ class WebSettings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, le=1440, description="Failure window and lockout length."
     )
+    max_body_mb: int = Field(
+        default=16,
+        ge=1,
+        le=1024,
+        description="Largest request body in MiB; larger requests are refused with 413.",
+    )
     max_ingest_rows: int = Field(
         default=10_000, ge=1, le=1_000_000, description="Most rows in one POST /api/v1/posts."
     )

@@ -8,12 +8,20 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigil.web.problems import MEDIA_TYPE, Problem, problem_body
+
+#: errors that mean the workbench database is down or unreachable (a 503, not a 500)
+_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+)
 
 __all__ = ["install"]
 
@@ -92,7 +100,25 @@ def install(app: FastAPI) -> None:
             errors,
         )
 
+    async def database_down(request: Request, exc: Exception) -> Response:
+        # The message names no host, driver or statement: the log has the details.
+        log.warning("workbench database unavailable on %s %s: %s", request.method,
+                    request.url.path, type(exc).__name__)  # fmt: skip
+        return _respond(
+            request,
+            503,
+            "Service unavailable",
+            "the workbench database cannot be reached; try again shortly",
+            headers={"retry-after": "5"},
+        )
+
+    for unavailable in _UNAVAILABLE:
+        app.add_exception_handler(unavailable, database_down)
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
+        # Errors raised in middleware (e.g. resolving the session) only reach this handler.
+        if isinstance(exc, _UNAVAILABLE):
+            return await database_down(request, exc)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _respond(request, 500, "Internal error", "the server failed; the error was logged")

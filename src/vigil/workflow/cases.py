@@ -99,14 +99,18 @@ def open_case(
 
 
 def get_case(session: Session, actor: Actor, case_id: str) -> Case:
+    """A case, for holders of ``cases.read`` on the case's team."""
     actor.require(Permission.CASES_READ)
-    return _case(session, case_id)
+    return _case(session, case_id, actor)
 
 
-def _case(session: Session, case_id: str) -> Case:
+def _case(session: Session, case_id: str, actor: Actor | None = None) -> Case:
+    """The case; with ``actor``, only when the actor is on the case's team."""
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
+    if actor is not None:
+        actor.require_team(case.team, f"case {case_id}")
     return case
 
 
@@ -114,7 +118,7 @@ def list_cases(
     session: Session, actor: Actor, *, status: str | None = None, team: str | None = None
 ) -> list[Case]:
     actor.require(Permission.CASES_READ)
-    query = select(Case)
+    query = select(Case).where(Case.team.in_(sorted(actor.teams)))  # a team sees its own cases
     if status:
         query = query.where(Case.status == status)
     if team:
@@ -134,7 +138,7 @@ def update_case(
     summary: str | None = None,
 ) -> Case:
     actor.require(Permission.CASES_WRITE)
-    case = _case(session, case_id)
+    case = _case(session, case_id, actor)
     changes: dict[str, Any] = {}
     if status is not None and status != case.status:
         if status not in CASE_STATUSES:
@@ -171,7 +175,7 @@ def add_item(
         actor.require(Permission.CASES_WRITE)
     if kind not in ITEM_KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(ITEM_KINDS)}", "kind")
-    _case(session, case_id)
+    _case(session, case_id, None if from_decision else actor)
     ref = _text(ref, "ref", 300)
     found = session.scalars(
         select(CaseItem).where(
@@ -200,7 +204,7 @@ def remove_item(session: Session, actor: Actor, case_id: str, item_id: str) -> N
     item = session.get(CaseItem, item_id)
     if item is None or item.case_id != case_id:
         raise NotFound("case item", item_id)
-    if _case(session, case_id).legal_hold:
+    if _case(session, case_id, actor).legal_hold:
         raise LegalHold(f"case {case_id} is under legal hold: its items cannot be removed")
     session.delete(item)
     _audit(session, actor, "remove_item", case_id, item=item_id, kind=item.kind, ref=item.ref)
@@ -217,7 +221,7 @@ def add_task(
     due_at: datetime | None = None,
 ) -> CaseTask:
     actor.require(Permission.CASES_WRITE)
-    _case(session, case_id)
+    _case(session, case_id, actor)
     task = CaseTask(
         id=new_id("ct"),
         case_id=case_id,
@@ -246,7 +250,7 @@ def complete_task(session: Session, actor: Actor, case_id: str, task_id: str) ->
 
 def add_note(session: Session, actor: Actor, case_id: str, body: str) -> CaseNote:
     actor.require(Permission.CASES_WRITE)
-    _case(session, case_id)
+    _case(session, case_id, actor)
     note = CaseNote(
         id=new_id("cn"),
         case_id=case_id,
@@ -265,7 +269,7 @@ def set_legal_hold(
 ) -> Case:
     """Place or lift a legal hold (a reason is required to place one)."""
     actor.require(Permission.CASES_WRITE)
-    case = _case(session, case_id)
+    case = _case(session, case_id, actor)
     if on:
         case.legal_hold_reason = _text(reason, "reason", 2000)
     else:
@@ -285,7 +289,7 @@ def set_legal_hold(
 def delete_case(session: Session, actor: Actor, case_id: str) -> None:
     """Delete a case that has no victims' records left and is not under legal hold."""
     actor.require(Permission.CASES_WRITE)
-    case = _case(session, case_id)
+    case = _case(session, case_id, actor)
     if case.legal_hold:
         raise LegalHold(f"case {case_id} is under legal hold and cannot be deleted")
     if session.scalars(select(Victim.id).where(Victim.case_id == case_id)).first():
@@ -302,7 +306,7 @@ def timeline(session: Session, actor: Actor, case_id: str) -> list[dict[str, Any
     records, the decisions tied to it (and the claims of their queue items), and the tips it
     groups (from their submission on)."""
     actor.require(Permission.CASES_READ)
-    _case(session, case_id)
+    _case(session, case_id, actor)
     objects: dict[str, list[str]] = {
         "case": [case_id],
         "victim": list(session.scalars(select(Victim.id).where(Victim.case_id == case_id))),

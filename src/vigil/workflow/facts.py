@@ -44,6 +44,8 @@ def case_facts(
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
+    if actor is not None:
+        actor.require_team(case.team, f"case {case_id}")
     items = list(
         session.scalars(
             select(CaseItem).where(CaseItem.case_id == case_id).order_by(CaseItem.added_at)

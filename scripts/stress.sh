@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make stress`: the long reliability run (docs/reliability.md).
+#   1. the kill -9 harnesses with many more kills (VIGIL_STRESS_KILLS, default 25);
+#   2. the security tests with the hypothesis profile "stress" (2,000 examples per fuzzer);
+#   3. the load benchmark (benchmarks/bench_load.py), its table printed and saved.
+# Reports go to test-artifacts/stress/. Exit status: non-zero if any step failed.
+# Usage: scripts/stress.sh [KILLS]   (env: VIGIL_STRESS_SEED to replay a kill sequence,
+#        LOAD_SECONDS per endpoint and level, LOAD_POSTS corpus size)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN="${BIN:-.venv/bin}"
+OUT=test-artifacts/stress
+mkdir -p "$OUT"
+export VIGIL_STRESS_KILLS="${1:-${VIGIL_STRESS_KILLS:-25}}"
+export HYPOTHESIS_PROFILE=stress
+if [ -z "${VIGIL_TEST_DATABASE_URL:-}" ]; then
+  VIGIL_TEST_DATABASE_URL="$(scripts/test-postgres.sh)" && export VIGIL_TEST_DATABASE_URL
+fi
+status=0
+step() {
+  local name="$1"; shift
+  echo "== $name"
+  local t0=$SECONDS
+  if "$@" 2>&1 | tee "$OUT/$name.txt"; then
+    echo "== $name: ok ($((SECONDS - t0)) s)"
+  else
+    echo "== $name: FAILED ($((SECONDS - t0)) s), see $OUT/$name.txt"
+    status=1
+  fi
+}
+step crash "$BIN/pytest" -p no:cacheprovider -q -s \
+  tests/integration/test_crash_scan.py tests/integration/test_ingest.py \
+  tests/integration/test_backup.py tests/integration/test_reliability_pg_restart.py
+step fuzz "$BIN/pytest" -p no:cacheprovider -q tests/security
+step load "$BIN/python" benchmarks/bench_load.py \
+  --posts "${LOAD_POSTS:-5000}" --seconds "${LOAD_SECONDS:-10}"
+exit $status
