@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import secrets
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
+from conftest import postgres_database
 from vigil.audit import record, verify_chain
 from vigil.backup import BackupError, create_backup, restore_backup, verify_backup
 from vigil.cli.app import app
@@ -28,17 +26,8 @@ def second_url(workbench_url: str, tmp_path: Path) -> Iterator[str]:
     if workbench_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored' / 'vigil.db'}"
         return
-    base = make_url(workbench_url)
-    name = f"vigil_r_{secrets.token_hex(6)}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database("vigil_r") as url:
+        yield url
 
 
 def _home(tmp_path: Path, url: str) -> Settings:
