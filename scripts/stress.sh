@@ -29,7 +29,7 @@ step() {
   fi
 }
 step crash "$BIN/pytest" -p no:cacheprovider -q -s \
-  tests/integration/test_crash_scan.py tests/integration/test_ingest.py \
+  tests/integration/test_crash_scan.py tests/integration/test_crash_log.py tests/integration/test_ingest.py \
   tests/integration/test_backup.py tests/integration/test_reliability_pg_restart.py
 step fuzz "$BIN/pytest" -p no:cacheprovider -q tests/security
 step load "$BIN/python" benchmarks/bench_load.py \
