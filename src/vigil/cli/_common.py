@@ -24,7 +24,7 @@ from vigil.settings import Settings, get_settings
 __all__ = ["err_console", "load_settings", "out_console", "progress_bar"]
 
 out_console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)  # no breaks inside paths
 
 
 def load_settings(**overrides: Any) -> Settings:
