@@ -261,3 +261,33 @@ def test_saved_search_watches_match_every_word(
         }
     assert matched[both.id] == expected
     assert matched[one.id] == only_first and only_first
+
+
+def test_image_hash_watch_alerts_on_a_post_whose_image_no_other_post_shares(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    import hashlib
+
+    from PIL import Image
+
+    root = tmp_path / "images"
+    posts = tmp_path / "posts.jsonl"
+    rows = [
+        {"platform": "ads.example", "source_id": str(i), "body": f"ad number {i} " * 5,
+         "images": [f"img/{i}.png"]}
+        for i in range(4)
+    ]  # fmt: skip
+    posts.write_text("\n".join(orjson.dumps(r).decode() for r in rows) + "\n")
+    (root / "img").mkdir(parents=True)
+    for i in range(4):
+        Image.new("RGB", (32, 32), (60 * i, 10, 200 - 40 * i)).save(root / "img" / f"{i}.png")
+    watched = hashlib.sha256((root / "img" / "2.png").read_bytes()).hexdigest()
+    settings = get_settings(home=tmp_path / "home", progress=False, images_root=root, workers=1)
+    scan([posts], settings, tmp_path / "results")
+    with sessions.begin() as s:
+        watch = add_watch(s, INVESTIGATOR, kind="image_hash", value=watched, reason="known photo")
+    with sessions.begin() as s:
+        assert feed_results(s, ANALYST, tmp_path / "results").alerts == 1
+        (alert,) = s.scalars(select(Alert).where(Alert.watch_id == watch.id))
+    post_ids = pq.read_table(tmp_path / "results" / "posts.parquet").to_pylist()
+    assert alert.post_id == next(p["post_id"] for p in post_ids if p["source_id"] == "2")

@@ -89,7 +89,7 @@ def scan(
         from vigil.linking import link as run_link
         from vigil.pipeline.network import apply_network_indicators
 
-        links = run_link(out_dir)
+        links = run_link(out_dir, images_root=settings.images_root)
         apply_network_indicators(out_dir, default_catalogue())
         bands = _bands(out_dir)
     return ScanResult(summary, pipeline, out_dir, posts, bands, links)
@@ -123,6 +123,7 @@ def _spark_scan(
         link=link,
         checkpoint=config.checkpoint,
         formats=tuple(formats),
+        images_root=settings.images_root,
     )
     pipeline = PipelineResult(
         identifiers=StageResult(len(parts), 0, done.identifiers),

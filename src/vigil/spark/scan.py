@@ -122,6 +122,7 @@ def spark_results(
     params: LinkParams | None = None,
     checkpoint: str = "local",
     formats: tuple[str, ...] = ("parquet",),
+    images_root: Path | None = None,
 ) -> SparkScan:
     """The Spark scan over ``posts_path`` (a Parquet file, directory or glob of
     lake-schema posts), writing the results directory ``out_dir``."""
@@ -140,7 +141,7 @@ def spark_results(
             from vigil.pipeline.network import apply_network_indicators
             from vigil.pipeline.scan import _bands
 
-            links = run_link(out_dir, params, engine=engine)
+            links = run_link(out_dir, params, engine=engine, images_root=images_root)
             apply_network_indicators(out_dir, default_catalogue())
             bands = _bands(out_dir)
     finally:

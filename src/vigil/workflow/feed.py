@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from vigil.audit import record
 from vigil.auth.permissions import Permission
+from vigil.linking.index import INDEX_DIR
 from vigil.workflow.actor import Actor
 from vigil.workflow.clock import new_id, now
 from vigil.workflow.errors import InvalidInput
@@ -137,6 +138,14 @@ def _matches(con: Any, results: Path, watch: Watch) -> list[tuple[str, dict[str,
         out = [(p, {"kind": "search", "value": value}) for (p,) in rows]
     elif kind == "image_hash":
         found: set[str] = set()
+        members = results / INDEX_DIR / "members.parquet"
+        if members.exists():  # every post's image hashes, shared with another post or not
+            for (p,) in con.execute(
+                f"SELECT DISTINCT post_id FROM {_lit(members)} "
+                "WHERE kind IN ('image_sha256', 'image_pdq') AND value = ?",
+                [value],
+            ).fetchall():
+                found.add(p)
         if (results / "edges.parquet").exists():
             for a, b in con.execute(
                 f"SELECT post_a, post_b FROM {_lit(results / 'edges.parquet')} "
