@@ -10,7 +10,15 @@ mkdir -p "$(dirname "$OUT")"
 for service in pypi osv; do
   if timeout 120 "$BIN/pip-audit" -r requirements.lock --no-deps --disable-pip \
       --vulnerability-service "$service" --progress-spinner off >"$OUT" 2>&1; then
-    echo "dependency audit ($service): no known vulnerabilities; report in $OUT"
+    total=$(grep -cvE '^(#|$)' requirements.lock)
+    skipped=$(grep -c "could not be audited" "$OUT")
+    if [ "$skipped" -ge "$total" ]; then
+      echo "dependency audit ($service): the service knows none of the $total pinned packages" \
+        "(a mirror?); nothing was audited ($OUT)"
+    else
+      echo "dependency audit ($service): no known vulnerabilities in $((total - skipped)) of" \
+        "$total packages ($skipped could not be audited); report in $OUT"
+    fi
     exit 0
   fi
   if grep -qE "^Found [0-9]+ known vulnerabilit" "$OUT"; then
