@@ -158,7 +158,9 @@ def live_server(web_home: WebHome, web_users: dict[str, str]) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists() and not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
+        pytest.fail(
+            "Debian's chromium is not installed: run the suite with `make test`, which installs it"
+        )
     from playwright.sync_api import sync_playwright
 
     args = ["--no-sandbox"] if os.geteuid() == 0 else []

@@ -15,7 +15,8 @@ from vigil.linking.text import masked_text
 from vigil.linking.textlink import BAND_ROWS_SCHEMA, band_rows, masked_band_rows
 from vigil.spark.session import SparkConfig, build_session, spark_available
 
-needs_spark = pytest.mark.skipif(not spark_available(), reason="needs pyspark and Java")
+if not spark_available():  # make test installs both; a missing one is a broken setup
+    raise RuntimeError("pyspark and a Java runtime are needed: run the suite with `make test`")
 
 TEXTS = [
     ("Sweet Anna new in town", "call me 555-0142 anytime, real photos, no rush, incall outcall"),
@@ -80,7 +81,6 @@ def spark_engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
         yield engine
 
 
-@needs_spark
 def test_session_settings_that_answers_depend_on(spark_engine) -> None:  # type: ignore[no-untyped-def]
     conf = spark_engine.spark.conf
     assert conf.get("spark.sql.session.timeZone") == "UTC"
@@ -88,7 +88,6 @@ def test_session_settings_that_answers_depend_on(spark_engine) -> None:  # type:
     assert spark_engine.spark.sparkContext.getConf().get("spark.ui.enabled") == "false"
 
 
-@needs_spark
 def test_tables_round_trip_through_arrow(spark_engine) -> None:  # type: ignore[no-untyped-def]
     table = pa.table(
         {
@@ -113,7 +112,6 @@ def test_tables_round_trip_through_arrow(spark_engine) -> None:  # type: ignore[
     assert not spark_engine.table_exists("t")
 
 
-@needs_spark
 def test_write_parquet_gives_one_ordered_file_either_way(spark_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(3)
     spark_engine.register("w", pa.table({"a": rng.integers(0, 50, 500), "b": rng.random(500)}))
@@ -131,7 +129,6 @@ def test_write_parquet_gives_one_ordered_file_either_way(spark_engine, tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wFalse.parquet", "wTrue.parquet"]
 
 
-@needs_spark
 def test_map_arrow_runs_minhash_on_executors_without_pandas(spark_engine) -> None:  # type: ignore[no-untyped-def]
     from functools import partial
 
@@ -146,7 +143,6 @@ def test_map_arrow_runs_minhash_on_executors_without_pandas(spark_engine) -> Non
     assert _sorted(got) == _sorted(masked_band_rows(_batch(), LinkParams()))
 
 
-@needs_spark
 def test_reliable_checkpoints_and_components(spark_engine) -> None:  # type: ignore[no-untyped-def]
     from vigil.engine.spark import SparkEngine
     from vigil.linking.components import connected_components
@@ -167,7 +163,6 @@ def test_reliable_checkpoints_and_components(spark_engine) -> None:  # type: ign
     reliable.close()
 
 
-@needs_spark
 def test_engine_rejects_unknown_checkpoint_mode(spark_engine) -> None:  # type: ignore[no-untyped-def]
     from vigil.engine.spark import SparkEngine
 

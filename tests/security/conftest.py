@@ -117,7 +117,9 @@ def chromium() -> Iterator[object]:
     import shutil
 
     if not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
+        pytest.fail(
+            "Debian's chromium is not installed: run the suite with `make test`, which installs it"
+        )
     from playwright.sync_api import sync_playwright
 
     args = ["--no-sandbox"] if os.geteuid() == 0 else []

@@ -10,10 +10,9 @@ from collections import Counter, defaultdict
 
 import pytest
 
+import vigil.synth as synth
 from vigil.ingest.normalise import normalise_text
 from vigil.model import Identifier, Post
-
-synth = pytest.importorskip("vigil.synth")
 
 N_POSTS = 3000
 

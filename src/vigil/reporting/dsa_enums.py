@@ -1,6 +1,6 @@
 """Enumerations of the EU DSA Transparency Database (statements of reasons).
 
-Source: /work/shared/research/trust-and-safety.md §5.2, which read them from
+Source: shared/research/trust-and-safety.md §5.2, which read them from
 ``digital-services-act/transparency-database`` at commit ``69e80a0b`` (2026-06-24),
 ``app/Models/Statement.php`` and ``app/Http/Requests/StatementStoreRequest.php``.
 

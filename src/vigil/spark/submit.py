@@ -7,7 +7,7 @@ print(m.__file__)"``)::
         --conf spark.sql.shuffle.partitions=2048 \\
         "$(python -c 'import vigil.spark.submit as m; print(m.__file__)')" \\
         --posts 'hdfs:///vigil/lake/posts/part-*.parquet' --out /shared/vigil/results \\
-        --checkpoint reliable --checkpoint-dir hdfs:///tmp/vigil-checkpoints
+        --checkpoint reliable --checkpoint-dir hdfs:///user/vigil/checkpoints
 
 ``--posts`` is read by Spark (any filesystem Spark reads); ``--out`` is written by
 the driver and must be a local or mounted path (see docs/scale.md). Settings that
