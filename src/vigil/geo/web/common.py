@@ -25,8 +25,7 @@ def home(request: Request) -> Path:
 
 
 def geo_data(request: Request) -> GeoData:
-    web = request.app.state.web
-    results: Path = web.results or home(request) / "results"
+    results: Path = request.app.state.explorer.results  # the app's one results directory
     return GeoData(results)
 
 

@@ -145,7 +145,7 @@ def share_match(
     from vigil.sharing.service import match
 
     settings = request.app.state.settings
-    results = request.app.state.web.results or settings.home / "results"
+    results = request.app.state.explorer.results
     local = chain(lake_values(settings), cluster_values(results))
     result = match(
         db, _keys(request), local, actor=who.actor, clusters=cluster_members(results) or None

@@ -68,6 +68,6 @@ def keys(request: Request) -> KeyProvider:
 
 
 def results_dir(request: Request) -> Path:
-    web = request.app.state.web
-    path: Path = web.results or request.app.state.settings.home / "results"
+    """The scan results the app serves (chosen once, in create_app)."""
+    path: Path = request.app.state.explorer.results
     return path
