@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from sqlalchemy.engine import make_url
@@ -81,12 +81,20 @@ class BackupReport:
         }
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
+class _HashingReader:
+    """A binary reader that hashes (SHA-256) what is read through it."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+        self._digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._inner.read(size)
+        self._digest.update(data)
+        return data
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
 
 
 def _home_files(home: Path) -> list[Path]:
@@ -168,10 +176,13 @@ def create_backup(settings: Settings, out: Path) -> BackupReport:
         with tarfile.open(tmp_out, "w") as tar:
 
             def add(path: Path, arcname: str) -> None:
-                digest = _sha256_file(path)
-                size = path.stat().st_size
-                tar.add(path, arcname=arcname, recursive=False)
-                entries.append({"path": arcname, "size": size, "sha256": digest})
+                # One read per file: the digest is taken as tar copies the bytes.
+                info = tar.gettarinfo(str(path), arcname=arcname)
+                size = info.size
+                with path.open("rb") as fh:
+                    reader = _HashingReader(fh)
+                    tar.addfile(info, reader)
+                entries.append({"path": arcname, "size": size, "sha256": reader.hexdigest()})
                 report.files += 1
                 report.bytes += size
 
