@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,8 +24,9 @@ import httpx
 import orjson
 import pytest
 
+from debian_chromium import chromium_browser
+
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-test-password-1"
 ROLES = ("admin", "analyst", "reviewer", "investigator", "auditor")
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
@@ -156,18 +156,8 @@ def live_server(web_home: WebHome, web_users: dict[str, str]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        pytest.fail(
-            "Debian's chromium is not installed: run the suite with `make test`, which installs it"
-        )
-    from playwright.sync_api import sync_playwright
-
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        yield b
-        b.close()
+def browser() -> object:
+    return chromium_browser()
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
+from debian_chromium import chromium_browser
+
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -113,17 +115,5 @@ def sec_server(sec: SecApp) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    import shutil
-
-    if not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"):
-        pytest.fail(
-            "Debian's chromium is not installed: run the suite with `make test`, which installs it"
-        )
-    from playwright.sync_api import sync_playwright
-
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=args)
-        yield b
-        b.close()
+def chromium() -> object:
+    return chromium_browser()
