@@ -5,11 +5,12 @@ Posts come from ``vigil.synth``, normalised as ingest does
 (columns id, title_text, body_text, meta_json, language, location). Everything runs
 in this process, on one core, timed in CPU time (``time.process_time``).
 
-Figure 1, "extract + indicators + score": the pipeline's own functions,
-``vigil.extract.stage.extract_table`` then ``vigil.pipeline.scoring.score_table``
-(catalogue only, no trained model) on that table. Its baseline is the naive
-extractor of ``bench_extract`` (``phonenumbers.PhoneNumberMatcher`` + plain regexes)
-followed by the naive scorer below, over the same texts.
+Figure 1, "extract + indicators + score": the pipeline's own function,
+``vigil.pipeline.scoring.extract_and_score`` (the identifiers and scores stages in one
+pass, as ``vigil scan`` runs them; catalogue only, no trained model) on that table.
+Its baseline is the naive extractor of ``bench_extract``
+(``phonenumbers.PhoneNumberMatcher`` + plain regexes) followed by the naive scorer
+below, over the same texts.
 
 Figure 2, "indicators + score only": ``vigil.indicators.score_text`` on every
 post's text (``title + "\\n\\n" + body``, as ``vigil.pipeline.inputs.post_text``)
@@ -49,12 +50,11 @@ from bench_extract import baseline as naive_extract
 
 from vigil.extract import extract
 from vigil.extract.regions import region_for_location
-from vigil.extract.stage import extract_table
 from vigil.indicators import Catalogue, default_catalogue, score_text
 from vigil.indicators.schema import rule_leaves
 from vigil.ingest.normalise import normalise_text
 from vigil.pipeline.inputs import post_text
-from vigil.pipeline.scoring import score_table
+from vigil.pipeline.scoring import extract_and_score
 
 BASELINE_SCORE = "every catalogue regex and term with Python re, weights summed"
 BASELINE_FULL = "bench_extract's naive extractor + " + BASELINE_SCORE
@@ -123,11 +123,10 @@ def measure(posts: int, seed: int = 7, region: str = "US") -> dict[str, Any]:
     texts = [post_text(t, b)[0] for t, b in zip(titles, bodies, strict=True)]
 
     warm = table.slice(0, min(200, posts))
-    score_table(warm, extract_table(warm, region=region), catalogue=catalogue)
+    extract_and_score(warm, region=region, catalogue=catalogue)
 
     t0 = time.process_time()
-    identifiers = extract_table(table, region=region)
-    scores = score_table(table, identifiers, catalogue=catalogue)
+    _identifiers, scores = extract_and_score(table, region=region, catalogue=catalogue)
     t_full = time.process_time() - t0
 
     nb = min(posts, BASELINE_POSTS)

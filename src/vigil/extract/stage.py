@@ -13,7 +13,7 @@ from vigil.extract.regions import region_for_location
 from vigil.gcpause import without_gc
 from vigil.model import Identifier, IdentifierKind
 
-__all__ = ["OUTPUT_SCHEMA", "extract_table"]
+__all__ = ["OUTPUT_SCHEMA", "PostIdentifiers", "extract_posts", "extract_table"]
 
 OUTPUT_SCHEMA = pa.schema(
     [
@@ -40,7 +40,6 @@ _CHUNK = 1024
 _FIRST = (IdentifierKind.EMAIL, IdentifierKind.URL, IdentifierKind.PHONE)
 
 
-@without_gc
 def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     """One row per identifier found in ``table`` (columns id, title_text, body_text).
 
@@ -56,6 +55,22 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     each pass keeps one extractor's code and automata hot in the CPU caches, which
     is about a quarter faster than alternating nine extractors per text.
     """
+    return extract_posts(table, region=region)[0]
+
+
+PostIdentifiers = list[tuple[str, list[Identifier]]]  # (field, identifiers) per text field
+
+
+@without_gc
+def extract_posts(
+    table: pa.Table, *, region: str | None = "US", keep: bool = False
+) -> tuple[pa.Table, list[PostIdentifiers]]:
+    """:func:`extract_table`, and with ``keep`` also each post's identifiers as objects.
+
+    The second item lists, per row of ``table`` (empty unless ``keep``), the
+    ``(field, identifiers)`` of its non-empty title and body, in the table's row
+    order: what scoring needs, without reading the Arrow rows back into objects.
+    """
     cols: dict[str, list[Any]] = {name: [] for name in OUTPUT_SCHEMA.names}
     ids = table.column("id").to_pylist()
     titles = table.column("title_text").to_pylist()
@@ -68,26 +83,27 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
     default = region or "US"
     wanted = registered_kinds()
     order = [k for k in _FIRST if k in wanted] + [k for k in wanted if k not in _FIRST]
-    memo: dict[tuple[str, str], list[_Row]] = {}
+    memo: dict[tuple[str, str], tuple[list[_Row], list[Identifier]]] = {}
+    kept: list[PostIdentifiers] = []
     post_ids, fields = cols["post_id"], cols["field"]
     kinds, values, raws = cols["kind"], cols["value"], cols["raw"]
     starts, ends, confs, attrs = cols["start"], cols["end"], cols["confidence"], cols["attrs_json"]
     posts = list(zip(ids, titles, bodies, locations, strict=True))
     for b in range(0, len(posts), _BLOCK):
-        entries: list[tuple[str, str, tuple[str, str]]] = []
+        entries: list[tuple[int, str, str, tuple[str, str]]] = []
         new: dict[tuple[str, str], None] = {}
-        for pid, title, body, loc in posts[b : b + _BLOCK]:
+        for row, (pid, title, body, loc) in enumerate(posts[b : b + _BLOCK], start=b):
             post_region = region_for_location(loc, default)
             for field, text in (("title", title or ""), ("body", body or "")):
                 if not text:
                     continue
                 key = (text, post_region)
-                entries.append((pid, field, key))
+                entries.append((row, pid, field, key))
                 if key not in memo:
                     new[key] = None
         if len(memo) + len(new) > _MEMO_LIMIT:
             memo.clear()  # keys of this block that were memoised are in `new` again
-            new = {key: None for _, _, key in entries}
+            new = {key: None for _, _, _, key in entries}
         keys = list(new)
         for c in range(0, len(keys), _CHUNK):
             chunk = keys[c : c + _CHUNK]
@@ -96,9 +112,15 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
                 for doc in docs:
                     doc.get(wanted_kind)
             for key, doc in zip(chunk, docs, strict=True):
-                memo[key] = [_row(ident) for ident in extract_doc(doc, wanted)]
-        for pid, field, key in entries:
-            for kind, value, raw, start, end, conf, attrs_json in memo[key]:
+                found = extract_doc(doc, wanted)
+                memo[key] = ([_row(ident) for ident in found], found)
+        if keep:
+            kept.extend([] for _ in range(len(kept), min(b + _BLOCK, len(posts))))
+        for row, pid, field, key in entries:
+            rows, found = memo[key]
+            if keep:
+                kept[row].append((field, found))
+            for kind, value, raw, start, end, conf, attrs_json in rows:
                 post_ids.append(pid)
                 fields.append(field)
                 kinds.append(kind)
@@ -108,7 +130,7 @@ def extract_table(table: pa.Table, *, region: str | None = "US") -> pa.Table:
                 ends.append(end)
                 confs.append(conf)
                 attrs.append(attrs_json)
-    return pa.table(cols, schema=OUTPUT_SCHEMA)
+    return pa.table(cols, schema=OUTPUT_SCHEMA), kept
 
 
 _KIND_NAMES: dict[IdentifierKind, str] = {k: str(k) for k in IdentifierKind}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from vigil.model import Identifier, IdentifierKind
 
-__all__ = ["PostInput", "iter_post_inputs", "post_text"]
+__all__ = ["PostInput", "iter_post_inputs", "post_inputs", "post_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,47 @@ def post_text(title: str, body: str) -> tuple[str, int]:
     return (title or body), (0 if not title else len(title) + 2)
 
 
+def _posts_columns(posts: pa.Table) -> Iterator[tuple[str, str, str, str | None, str | None]]:
+    ids = posts.column("id").to_pylist()
+    titles = posts.column("title_text").to_pylist()
+    bodies = posts.column("body_text").to_pylist()
+    names = posts.column_names
+    metas = posts.column("meta_json").to_pylist() if "meta_json" in names else [None] * len(ids)
+    langs = posts.column("language").to_pylist() if "language" in names else [None] * len(ids)
+    return zip(ids, titles, bodies, metas, langs, strict=True)
+
+
+def _meta(meta_json: str | None) -> dict[str, Any]:
+    meta = orjson.loads(meta_json) if meta_json else {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def post_inputs(
+    posts: pa.Table, found: Sequence[Sequence[tuple[str, Sequence[Identifier]]]]
+) -> Iterator[PostInput]:
+    """:func:`iter_post_inputs` from identifiers still in memory.
+
+    ``found[i]`` holds the ``(field, identifiers)`` of row ``i`` of ``posts``, offsets
+    per field (as :func:`vigil.extract.stage.extract_posts` keeps them); the result
+    is the same as writing them to the lake and reading them back.
+    """
+    for (pid, title, body, meta_json, lang), fields in zip(
+        _posts_columns(posts), found, strict=True
+    ):
+        text, body_at = post_text(title or "", body or "")
+        idents: list[Identifier] = []
+        for field, items in fields:
+            if field != "body" or not body_at:
+                idents.extend(items)
+                continue
+            at = body_at
+            idents.extend(
+                Identifier(i.kind, i.value, i.raw, i.start + at, i.end + at, i.confidence, i.attrs)
+                for i in items
+            )
+        yield PostInput(pid, text, tuple(idents), _meta(meta_json), lang)
+
+
 def iter_post_inputs(posts: pa.Table, identifiers: pa.Table) -> Iterator[PostInput]:
     """Join a posts part with its identifiers part, one :class:`PostInput` per post.
 
@@ -54,14 +95,7 @@ def iter_post_inputs(posts: pa.Table, identifiers: pa.Table) -> Iterator[PostInp
         by_post.setdefault(pid_, []).append(
             (field, kind, value, raw, start, end, confidence, attrs_json)
         )
-    has_meta = "meta_json" in posts.column_names
-    has_lang = "language" in posts.column_names
-    ids = posts.column("id").to_pylist()
-    titles = posts.column("title_text").to_pylist()
-    bodies = posts.column("body_text").to_pylist()
-    metas = posts.column("meta_json").to_pylist() if has_meta else [None] * len(ids)
-    langs = posts.column("language").to_pylist() if has_lang else [None] * len(ids)
-    for pid, title, body, meta_json, lang in zip(ids, titles, bodies, metas, langs, strict=True):
+    for pid, title, body, meta_json, lang in _posts_columns(posts):
         text, body_at = post_text(title or "", body or "")
         idents = []
         for field, kind, value, raw, start, end, confidence, attrs_json in by_post.get(pid, ()):
@@ -77,5 +111,4 @@ def iter_post_inputs(posts: pa.Table, identifiers: pa.Table) -> Iterator[PostInp
                     attrs=orjson.loads(attrs_json) if attrs_json != "{}" else {},
                 )
             )
-        meta = orjson.loads(meta_json) if meta_json else {}
-        yield PostInput(pid, text, tuple(idents), meta if isinstance(meta, dict) else {}, lang)
+        yield PostInput(pid, text, tuple(idents), _meta(meta_json), lang)

@@ -10,9 +10,9 @@ import pyarrow as pa
 
 from vigil import __version__
 from vigil.lake import Lake
-from vigil.lake.derived import Stage, StageResult, run_stage
+from vigil.lake.derived import FusedStages, Stage, StageResult, run_fused
 from vigil.lake.schema import IDENTIFIERS_SCHEMA
-from vigil.pipeline.scoring import SCORES_SCHEMA, score_table
+from vigil.pipeline.scoring import SCORES_SCHEMA, extract_and_score, score_table
 from vigil.settings import Settings
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "SCORES_SCHEMA",
     "PipelineResult",
     "extraction_stage",
+    "pipeline_stages",
     "run_pipeline",
     "scoring_stage",
 ]
@@ -70,14 +71,31 @@ class PipelineResult:
     scores: StageResult
 
 
+def pipeline_stages(settings: Settings) -> FusedStages:
+    """Extraction and scoring, fused: one pass per new part (see ``run_fused``)."""
+    from vigil.indicators import default_catalogue
+    from vigil.indicators.ml import active_model
+
+    extraction = extraction_stage(settings.default_region)
+    scoring = scoring_stage(settings)
+    catalogue = default_catalogue()
+    model = active_model(settings.models_dir)
+    region = settings.default_region
+
+    def fn(posts: pa.Table) -> tuple[pa.Table, ...]:
+        return extract_and_score(posts, region=region, catalogue=catalogue, model=model)
+
+    columns = tuple(dict.fromkeys(extraction.columns + scoring.columns))
+    return FusedStages(stages=(extraction, scoring), columns=columns, fn=fn)
+
+
 def run_pipeline(
     settings: Settings, *, on_posts: Callable[[int], None] | None = None
 ) -> PipelineResult:
     """Run every derived stage, in order, over the lake parts that lack it."""
-    extraction = partial(extraction_stage, settings.default_region)
-    scoring = partial(scoring_stage, settings)
-    workers = settings.workers
+    factory = partial(pipeline_stages, settings)
     with Lake(settings.lake_dir) as lake:
-        ids = run_stage(lake, extraction(), on_part=on_posts, factory=extraction, workers=workers)
-        scores = run_stage(lake, scoring(), factory=scoring, workers=workers)
+        ids, scores = run_fused(
+            lake, factory(), on_part=on_posts, factory=factory, workers=settings.workers
+        )
     return PipelineResult(identifiers=ids, scores=scores)
