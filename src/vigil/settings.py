@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,6 +56,46 @@ class Settings(BaseSettings):
         description=(
             "Folder that image references in posts resolve against (for perceptual hashes and "
             "the console's blurred previews). Default: the one recorded by the last link run."
+        ),
+    )
+    blob_store: Literal["file", "s3"] = Field(
+        default="file",
+        description=(
+            "Where the evidence vault keeps its write-once blobs: `file` (vault/blobs/ in the "
+            "data home) or `s3` (an S3-compatible bucket, see the `VIGIL_S3_*` settings; needs "
+            "`pip install 'vigil[s3]'`). Credentials come from the standard AWS variables "
+            "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE...), never from vigil."
+        ),
+    )
+    s3_bucket: str | None = Field(
+        default=None,
+        description="Bucket of the S3 blob store (needed when `VIGIL_BLOB_STORE` is `s3`).",
+    )
+    s3_prefix: str | None = Field(
+        default=None,
+        description=(
+            "Key prefix inside the bucket, e.g. `vigil/`; blobs go under "
+            "`<prefix>sha256/ab/cd/<hash>`. Default: none."
+        ),
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description=(
+            "Endpoint of an S3-compatible server (MinIO, Ceph, Garage...), e.g. "
+            "`https://s3.example.org`; path-style addressing is used. Default: AWS S3."
+        ),
+    )
+    s3_region: str | None = Field(
+        default=None,
+        description="Region of the bucket. Default: AWS_REGION or the AWS config file.",
+    )
+    s3_object_lock_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36_500,
+        description=(
+            "If set, every blob is written with S3 Object Lock in compliance mode, retained "
+            "for this many days (the bucket must have Object Lock enabled)."
         ),
     )
     default_region: str = Field(

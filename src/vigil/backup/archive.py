@@ -8,6 +8,11 @@ Layout of the archive::
     workbench/vigil.sqlite   the SQLite workbench, copied with SQLite's online backup API
     workbench/vigil.pgdump   or a PostgreSQL custom-format dump (pg_dump)
 
+With the S3 blob store (``VIGIL_BLOB_STORE=s3``) the evidence blobs are not in the data
+home and are **not** copied into the archive: the manifest's ``external_blobs`` names
+where they are and lists their SHA-256, and ``verify_backup(path, blobs=store)`` re-hashes
+them there.
+
 Consistency: the lake is opened (which locks out writers) and checkpointed while it is
 copied; SQLite is copied with its backup API (a consistent snapshot while others write);
 PostgreSQL is dumped in one snapshot by pg_dump. The archive is written to a temporary file
@@ -36,6 +41,7 @@ import orjson
 from sqlalchemy.engine import make_url
 
 from vigil import __version__
+from vigil.evidence.blobs import BlobError, BlobStore
 from vigil.lake import Lake
 from vigil.settings import Settings
 
@@ -65,6 +71,7 @@ class BackupReport:
     bytes: int = 0
     workbench: str = ""
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -78,6 +85,7 @@ class BackupReport:
             "workbench": self.workbench,
             "ok": self.ok,
             "problems": self.problems,
+            "notes": self.notes,
         }
 
 
@@ -191,13 +199,22 @@ def create_backup(settings: Settings, out: Path) -> BackupReport:
                 if out.resolve() == path.resolve() or path.name == tmp_out.name:
                     continue
                 add(path, f"home/{path.relative_to(home).as_posix()}")
-            manifest = {
+            manifest: dict[str, Any] = {
                 "format": FORMAT,
                 "vigil": __version__,
                 "created_at": datetime.now(UTC).isoformat(),
                 "workbench": kind,
                 "files": entries,
             }
+            from vigil.evidence.vault import external_blobs
+
+            try:
+                external = external_blobs(settings)
+            except BlobError as exc:
+                raise BackupError(str(exc)) from None
+            if external is not None:
+                manifest["external_blobs"] = external
+                report.notes.append(_external_note(external))
             data = orjson.dumps(manifest, option=orjson.OPT_INDENT_2)
             info = tarfile.TarInfo("MANIFEST.json")
             info.size = len(data)
@@ -206,6 +223,13 @@ def create_backup(settings: Settings, out: Path) -> BackupReport:
             os.fsync(fh.fileno())
     tmp_out.replace(out)
     return report
+
+
+def _external_note(external: dict[str, Any]) -> str:
+    return (
+        f"the evidence blobs ({len(external['sha256']):,}) live in {external['location']} "
+        "and are not in this archive (their SHA-256 are in the manifest)"
+    )
 
 
 def _safe_member(member: tarfile.TarInfo) -> str | None:
@@ -235,8 +259,11 @@ def _read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     return manifest
 
 
-def verify_backup(path: Path) -> BackupReport:
-    """Re-hash every file of the backup against its manifest; list every problem found."""
+def verify_backup(path: Path, blobs: BlobStore | None = None) -> BackupReport:
+    """Re-hash every file of the backup against its manifest; list every problem found.
+
+    Evidence blobs kept outside the archive (S3) are re-hashed in ``blobs`` when given.
+    """
     report = BackupReport(path)
     try:
         tar = tarfile.open(path, "r")  # noqa: SIM115 - closed by the `with tar:` below
@@ -270,6 +297,19 @@ def verify_backup(path: Path) -> BackupReport:
             report.bytes += member.size
         for missing in sorted(set(expected) - seen):
             report.problems.append(f"{missing}: listed in the manifest but missing")
+        external = manifest.get("external_blobs")
+        if external is not None:
+            hashes = external.get("sha256") if isinstance(external, dict) else None
+            if not isinstance(hashes, list) or not all(isinstance(h, str) for h in hashes):
+                report.problems.append("MANIFEST.json: external_blobs is malformed")
+                return report
+            report.notes.append(_external_note(external))
+        if external and blobs is not None:
+            for sha in external["sha256"]:
+                try:
+                    blobs.check(sha)
+                except BlobError as exc:
+                    report.problems.append(f"external blob: {exc}")
     return report
 
 

@@ -33,6 +33,8 @@ def _print(report: object, as_json: bool, verb: str) -> None:
     )
     for problem in report.problems:
         err_console.print(f"[red]problem:[/] {problem}")
+    for note in report.notes:
+        out_console.print(f"note: {note}")
 
 
 @backup_app.command("create")
@@ -61,14 +63,27 @@ def create(
 @backup_app.command("verify")
 def verify(
     path: Path = typer.Argument(..., help="Backup file to check."),
+    check_blobs: bool = typer.Option(
+        False,
+        "--check-blobs",
+        help="Also re-hash the evidence blobs kept outside the archive (S3 blob store), "
+        "with the current settings.",
+    ),
+    home: Path | None = _HOME,
     as_json: bool = _JSON,
 ) -> None:
     """Re-hash every file of a backup against its manifest. Exit 1 when anything differs."""
     from vigil.backup import BackupError, verify_backup
+    from vigil.evidence.blobs import BlobError
 
     try:
-        report = verify_backup(path)
-    except BackupError as exc:
+        blobs = None
+        if check_blobs:
+            from vigil.evidence.vault import open_blob_store
+
+            blobs = open_blob_store(load_settings(home=home))
+        report = verify_backup(path, blobs=blobs)
+    except (BackupError, BlobError) as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     _print(report, as_json, "verified" if report.ok else "FAILED")

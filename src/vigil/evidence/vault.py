@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from vigil import __version__
 from vigil.evidence import log
-from vigil.evidence.blobs import FileBlobStore
+from vigil.evidence.blobs import BlobError, BlobStore, FileBlobStore
 from vigil.evidence.records import ACTIONS, canonical_json, event_commitment, event_leaf_data
 from vigil.evidence.tables import CustodyEventRow, ItemRow
 from vigil.settings import Settings
@@ -31,6 +31,8 @@ __all__ = [
     "Vault",
     "VaultError",
     "event_record",
+    "external_blobs",
+    "open_blob_store",
     "vault_dir",
 ]
 
@@ -41,6 +43,58 @@ class VaultError(ValueError):
 
 def vault_dir(settings: Settings) -> Path:
     return settings.home / "vault"
+
+
+def open_blob_store(settings: Settings) -> BlobStore:
+    """The store of evidentiary copies that the settings choose (``blob_store``).
+
+    ``file``: ``<home>/vault/blobs``. ``s3``: the bucket ``s3_bucket`` (credentials from
+    the standard AWS variables). Working copies stay local files either way.
+    """
+    if settings.blob_store == "s3":
+        if not settings.s3_bucket:
+            raise BlobError("VIGIL_BLOB_STORE is 's3' but VIGIL_S3_BUCKET is not set")
+        from vigil.evidence.s3blobs import S3BlobStore
+
+        return S3BlobStore(
+            settings.s3_bucket,
+            prefix=settings.s3_prefix or "",
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            object_lock_days=settings.s3_object_lock_days,
+        )
+    return FileBlobStore(vault_dir(settings) / "blobs")
+
+
+def external_blobs(settings: Settings) -> dict[str, Any] | None:
+    """For a backup: the blobs kept outside the data home (None with the file store).
+
+    Lists every evidence item's SHA-256 from the workbench, so that a backup can name
+    what it does not contain and ``verify_backup`` can check those blobs where they live.
+    """
+    if settings.blob_store == "file":
+        return None
+    from sqlalchemy import inspect
+
+    from vigil.store import make_engine
+
+    store = open_blob_store(settings)
+    engine = make_engine(settings.workbench_url)
+    try:
+        hashes: list[str] = []
+        if inspect(engine).has_table(ItemRow.__tablename__):
+            with engine.connect() as con:
+                hashes = list(
+                    con.scalars(select(ItemRow.sha256).distinct().order_by(ItemRow.sha256))
+                )
+    finally:
+        engine.dispose()
+    return {
+        "store": settings.blob_store,
+        "location": store.location,
+        "copied": False,
+        "sha256": hashes,
+    }
 
 
 def _iso(at: datetime) -> str:
@@ -83,7 +137,7 @@ class Vault:
     def __init__(self, session: Session, settings: Settings) -> None:
         self.session = session
         self.settings = settings
-        self.blobs = FileBlobStore(vault_dir(settings) / "blobs")
+        self.blobs: BlobStore = open_blob_store(settings)
 
     # -- events ---------------------------------------------------------------------
     def record_events(self, specs: Sequence[EventSpec]) -> list[CustodyEventRow]:
@@ -311,7 +365,11 @@ class Vault:
         )
 
     def working_copy(self, item_id: str, *, actor: str, reason: str) -> Path:
-        """Copy an item to its working area and record that it was viewed."""
+        """Copy an item to its working area and record that it was viewed.
+
+        The working copy is a local, writable file under ``<home>/vault/working`` whatever
+        the blob store; the evidentiary copy (a file or an S3 object) is only read.
+        """
         item = self.item(item_id)
         self.blobs.check(item.sha256)
         dest = vault_dir(self.settings) / "working" / item.id / item.filename
