@@ -7,6 +7,8 @@ import random
 import phonenumbers
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vigil.extract import extract, phone, stage
 from vigil.extract.regions import region_for_location
@@ -86,3 +88,23 @@ def test_nanp_length_shortcut_agrees_with_phonenumbers() -> None:
     # Strings the shortcut leaves to phonenumbers still validate.
     assert phone._validate("2125550123", "US", False) == ("+12125550123", "US")
     assert phone._validate("12125550123", "US", False) == ("+12125550123", "US")
+
+
+_PLACE_TEXT = st.lists(
+    st.sampled_from(
+        ["Paris", "New York", "NEW", "York", "Los Angeles", "Zürich", "São Paulo", "Houston",
+         "TX", "Lyon", " ", ", ", "-", "—", "🌹", "✨", "™", "²", "٣", "_", "x", "é", "\n"]
+    )
+    | st.text(max_size=3),
+    max_size=25,
+).map("".join)  # fmt: skip
+
+
+@given(_PLACE_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_place_hits_fast_paths_agree_with_the_word_walk(text: str) -> None:
+    from vigil.extract.base import Doc
+    from vigil.extract.place import _hits, _hits_by_words, gazetteer
+
+    low = Doc(text).lower
+    assert _hits(gazetteer(), text, low) == _hits_by_words(gazetteer(), text, low)

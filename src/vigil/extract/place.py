@@ -31,10 +31,11 @@ __all__ = ["MIN_POPULATION", "extract_places"]
 
 MIN_POPULATION = 15_000
 _NON_WORD = re.compile(r"[\W_]")  # one character at a time: linear
-# The same mapping for ASCII text, as a str.translate table (no regex at all).
 # The same mapping for ASCII text, as a bytes.translate table (no regex at all).
 _ASCII_NON_WORD_B = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 _CAPITALISED = re.compile(b" [A-Z]")  # a word start, in space-mapped ASCII text
+# A word character outside ASCII (accented letter, non-Latin script, non-ASCII digit).
+_NON_ASCII_WORD = re.compile(r"[^\W_\x00-\x7f]")
 CONTEXT = 60
 # City names that are everyday words or common given names (lower-case).
 STOP_NAMES = frozenset(
@@ -323,12 +324,19 @@ def _hits(gaz: _Gazetteer, text: str, low: str) -> list[tuple[int, int, str]]:
     Aho-Corasick pass over the space-mapped text, but without walking a large
     automaton over every character.
     """
-    by_name, prefixes = gaz.by_name, gaz.prefixes
     hits: list[tuple[int, int, str]] = []
     if text.isascii():
+        data = text.encode("ascii")
+    elif _NON_ASCII_WORD.search(text) is None:
+        # Every non-ASCII character is a separator (emoji, dashes, symbols), as "?"
+        # is: one byte per character, so offsets are unchanged.
+        data = text.encode("ascii", "replace")
+    else:
+        data = None
+    if data is not None:
         # The same walk on bytes, visiting only the capitalised words: b" [A-Z]" is
         # a fixed two-byte pattern (linear), found in the space-mapped text.
-        spaced_b = b" " + text.encode("ascii").translate(_ASCII_NON_WORD_B) + b" "
+        spaced_b = b" " + data.translate(_ASCII_NON_WORD_B) + b" "
         low_b = spaced_b.lower()  # offsets shifted by one (the leading pad)
         names, prefixes_b = gaz.ascii_names, gaz.ascii_prefixes
         for m in _CAPITALISED.finditer(spaced_b):
@@ -346,6 +354,13 @@ def _hits(gaz: _Gazetteer, text: str, low: str) -> list[tuple[int, int, str]]:
                     break
                 key_b = low_b[start:end]
         return hits
+    return _hits_by_words(gaz, text, low)
+
+
+def _hits_by_words(gaz: _Gazetteer, text: str, low: str) -> list[tuple[int, int, str]]:
+    """:func:`_hits` for any text, word by word (slower: every word is visited)."""
+    by_name, prefixes = gaz.by_name, gaz.prefixes
+    hits: list[tuple[int, int, str]] = []
     spaced = _NON_WORD.sub(" ", low)  # same length, same offsets
     words = spaced.split(" ")
     pos = 0
