@@ -156,6 +156,9 @@ def set_disabled(
     user = _require(session, username)
     user.disabled = disabled
     if disabled:
+        from vigil.auth.tokens import auth_changed
+
+        auth_changed()
         from vigil.auth.sessions import revoke_user_sessions
 
         revoke_user_sessions(session, user.id)

@@ -24,6 +24,8 @@ from vigil.auth.tables import ApiToken, User
 __all__ = [
     "IssuedToken",
     "TokenError",
+    "auth_changed",
+    "auth_generation",
     "issue_token",
     "list_tokens",
     "resolve_token",
@@ -43,6 +45,20 @@ class IssuedToken:
     token: str  # shown once
     scopes: tuple[str, ...]
     expires_at: datetime | None
+
+
+_generation = [0]
+
+
+def auth_generation() -> int:
+    """A counter that :func:`auth_changed` bumps (read by the web layer's token cache)."""
+    return _generation[0]
+
+
+def auth_changed() -> None:
+    """Something that resolved tokens depend on changed in this process (a token was
+    revoked, an account disabled): cached principals are dropped."""
+    _generation[0] += 1
 
 
 def _digest(secret: str) -> str:
@@ -138,6 +154,7 @@ def revoke_token(session: Session, token_id: str, *, actor: str = "system") -> N
         raise TokenError(f"no token {token_id!r}")
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
+        auth_changed()
         record(
             session, actor=actor, action="token.revoke", object_type="api_token", object_id=token_id
         )

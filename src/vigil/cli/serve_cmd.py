@@ -27,7 +27,20 @@ def serve(
         "--demo-login",
         help="Create a one-time analyst login (password works once) and print it.",
     ),
-    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Server processes (one per core you give the API; see docs/api.md, Deployment).",
+    ),
+    backlog: int = typer.Option(
+        2048,
+        "--backlog",
+        min=64,
+        max=65535,
+        help="Connections the kernel queues before the server accepts them.",
+    ),
     home: Path | None = typer.Option(None, "--home", help="Data home (default: VIGIL_HOME)."),
 ) -> None:
     """Serve the web console and the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json).
@@ -48,11 +61,19 @@ def serve(
             )
         os.environ["VIGIL_WEB_RESULTS"] = str(results.resolve())
     os.environ["VIGIL_HOME"] = str(settings.home.resolve())
+    from vigil.store import make_engine, session_factory, upgrade
+    from vigil.web.config import WebSettings
+    from vigil.web.security import load_secret
+
+    # Once, before the worker processes start: they would otherwise race to migrate
+    # the workbench and to create the server key (each worker its own key: CSRF tokens
+    # issued by one would fail on the others).
+    upgrade(settings.workbench_url)
+    web = WebSettings()
+    load_secret(web.secret_file or settings.home / "web-secret")
     if demo_login:
         from vigil.auth.accounts import create_user
-        from vigil.store import make_engine, session_factory, upgrade
 
-        upgrade(settings.workbench_url)
         name = f"demo-{secrets.token_hex(3)}"
         password = secrets.token_urlsafe(12)
         with session_factory(make_engine(settings.workbench_url)).begin() as db:
@@ -71,6 +92,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        backlog=backlog,
         factory=False,
         log_level="warning",
         proxy_headers=False,

@@ -1,7 +1,11 @@
 """Authentication middleware and security headers.
 
 Every request gets a principal (from an ``Authorization: Bearer`` API token or the
-``vigil_session`` cookie) resolved here, before routing. Routes marked public
+``vigil_session`` cookie) resolved here, before routing. A resolved API token is kept in
+memory for :data:`TOKEN_CACHE_SECONDS` (one database look-up per token and worker every
+few seconds instead of one per request: the look-up cost more than scoring a post); a
+token revoked or an account disabled in this process is dropped at once, in another
+process (the CLI, another worker) within those seconds. Routes marked public
 (``openapi_extra=PUBLIC``) and static files are served to anyone; for every other route
 an anonymous API call gets a 401 problem and an anonymous page load a redirect to /login
 (raised by :func:`vigil.web.deps.require`; :func:`check_routes` refuses to build an app
@@ -10,21 +14,25 @@ with a route that neither requires a login nor is marked public).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vigil.auth import csrf
 from vigil.auth.accounts import principal_for
 from vigil.auth.permissions import Permission
 from vigil.auth.principal import Principal
 from vigil.auth.sessions import resolve_session
-from vigil.auth.tokens import resolve_token
+from vigil.auth.tokens import auth_generation, resolve_token
 
 __all__ = [
     "CSRF_COOKIE",
@@ -38,6 +46,10 @@ __all__ = [
     "set_cookie",
 ]
 
+#: How long a resolved API token is trusted without asking the database again.
+TOKEN_CACHE_SECONDS = 5.0
+_TOKEN_CACHE_MAX = 4096
+_clock = time.monotonic  # the cache's clock (tests move it)
 SESSION_COOKIE = "vigil_session"
 CSRF_COOKIE = "vigil_csrf"
 CSP = (
@@ -150,26 +162,89 @@ def set_cookie(
     )
 
 
-def install(app: FastAPI) -> None:
-    """Add the auth + headers middleware to ``app``."""
+class _TokenCache:
+    """Principals of recently resolved API tokens, by SHA-256 of the header value."""
 
-    @app.middleware("http")
-    async def vigil_security(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    def __init__(self) -> None:
+        self._entries: dict[bytes, tuple[float, int, Principal]] = {}
+
+    @staticmethod
+    def key(header: str) -> bytes:
+        return hashlib.sha256(header.encode()).digest()
+
+    def get(self, key: bytes) -> Principal | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires, generation, who = entry
+        if expires <= _clock() or generation != auth_generation():
+            del self._entries[key]
+            return None
+        return who
+
+    def put(self, key: bytes, who: Principal) -> None:
+        if len(self._entries) >= _TOKEN_CACHE_MAX:
+            self._entries.clear()
+        self._entries[key] = (_clock() + TOKEN_CACHE_SECONDS, auth_generation(), who)
+
+
+class SecurityMiddleware:
+    """Pure ASGI (no per-request task or stream, unlike ``@app.middleware``): resolves
+    the principal, then adds the security headers and, when needed, the CSRF cookie."""
+
+    def __init__(self, app: ASGIApp, *, fastapi_app: FastAPI) -> None:
+        self.app = app
+        self.fastapi_app = fastapi_app
+        self.tokens = _TokenCache()
+
+    async def _principal(self, request: Request) -> Principal | None:
+        auth = request.headers.get("authorization", "")
+        if not auth or request.cookies.get(SESSION_COOKIE):
+            return await run_in_threadpool(_resolve, self.fastapi_app, request)
+        key = self.tokens.key(auth)
+        who = self.tokens.get(key)
+        if who is None:
+            who = await run_in_threadpool(_resolve, self.fastapi_app, request)
+            if who is not None:
+                self.tokens.put(key, who)
+        return who
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         cookie = request.cookies.get(CSRF_COOKIE, "")
         fresh = None
         if not (16 <= len(cookie) <= 64 and cookie.replace("-", "").replace("_", "").isalnum()):
             fresh = cookie = csrf.new_cookie()
         request.state.csrf_cookie = cookie
-        request.state.principal = await run_in_threadpool(_resolve, app, request)
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("cache-control", "no-store")
-        if request.url.scheme == "https":
-            response.headers.setdefault("strict-transport-security", "max-age=31536000")
-        if fresh is not None:
-            set_cookie(request, response, CSRF_COOKIE, fresh, None)
-        return response
+        request.state.principal = who = await self._principal(request)
+        if who is not None and who.via == "token":
+            fresh = None  # API clients need no CSRF cookie (require() checks none for them)
+        static = request.url.path.startswith("/static/")
+        https = request.url.scheme == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if not static:
+                    headers.setdefault("cache-control", "no-store")
+                if https:
+                    headers.setdefault("strict-transport-security", "max-age=31536000")
+                if fresh is not None:
+                    carrier = Response()
+                    set_cookie(request, carrier, CSRF_COOKIE, fresh, None)
+                    for name_b, value_b in carrier.raw_headers:
+                        if name_b == b"set-cookie":
+                            headers.append("set-cookie", value_b.decode("latin-1"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def install(app: FastAPI) -> None:
+    """Add the auth + headers middleware to ``app``."""
+    app.add_middleware(SecurityMiddleware, fastapi_app=app)
