@@ -14,7 +14,14 @@ from vigil.indicators.ml.model import RiskModel
 from vigil.model import IndicatorHit
 from vigil.pipeline.inputs import PostInput, iter_post_inputs, post_inputs
 
-__all__ = ["HIT_TYPE", "SCORES_SCHEMA", "extract_and_score", "score_inputs", "score_table"]
+__all__ = [
+    "HIT_TYPE",
+    "SCORES_SCHEMA",
+    "extract_and_score",
+    "hit_row",
+    "score_inputs",
+    "score_table",
+]
 
 HIT_TYPE = pa.struct(
     [
@@ -43,8 +50,8 @@ SCORES_SCHEMA = pa.schema(
 )
 
 
-@without_gc
-def _hit_row(h: IndicatorHit) -> dict[str, object]:
+def hit_row(h: IndicatorHit) -> dict[str, object]:
+    """A hit as a ``HIT_TYPE`` row (and as the API returns it)."""
     # dataclasses.asdict deep-copies recursively and was a quarter of score_table's time.
     return {
         "indicator_id": h.indicator_id,
@@ -93,6 +100,7 @@ def extract_and_score(
     return identifiers, scores
 
 
+@without_gc
 def score_inputs(
     posts: Iterable[PostInput], *, catalogue: Catalogue, model: RiskModel | None = None
 ) -> pa.Table:
@@ -108,8 +116,8 @@ def score_inputs(
                 "band": scored.band,
                 "catalogue_risk": scored.risk,
                 "model_risk": None,
-                "hits": [_hit_row(h) for h in scored.hits],
-                "shadow_hits": [_hit_row(h) for h in scored.shadow_hits],
+                "hits": [hit_row(h) for h in scored.hits],
+                "shadow_hits": [hit_row(h) for h in scored.shadow_hits],
                 "unknown": list(scored.unknown),
                 "catalogue_version": catalogue.version,
             }

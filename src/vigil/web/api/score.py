@@ -103,6 +103,7 @@ class PostScorer:
         from vigil.ingest.rows import to_lake_row
         from vigil.ingest.schema import validate_row
         from vigil.model import Identifier
+        from vigil.pipeline.scoring import hit_row
 
         valid = validate_row(row, default_platform=default_platform)
         lake = to_lake_row(valid, run_id="api-score", source_file="api", line=1)
@@ -149,18 +150,7 @@ class PostScorer:
             "catalogue_risk": scored.risk,
             "model_risk": model_risk,
             "text": text,
-            "hits": [
-                {
-                    "indicator_id": h.indicator_id,
-                    "category": h.category,
-                    "matched": h.matched,
-                    "start": h.start,
-                    "end": h.end,
-                    "weight": h.weight,
-                    "source": h.source,
-                }
-                for h in scored.hits
-            ],
+            "hits": [hit_row(h) for h in scored.hits],
             "identifiers": [
                 {
                     "kind": i.kind,
