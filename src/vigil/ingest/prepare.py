@@ -9,10 +9,9 @@ tables, which cross the process boundary as a few buffers instead of thousands o
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from vigil.ingest.readers import RawRecord, parse_jsonl
 from vigil.ingest.rows import to_lake_row
 from vigil.ingest.schema import InvalidRow, validate_row
 from vigil.lake.schema import POSTS_SCHEMA
+from vigil.procpool import worker_pool
 
 __all__ = ["PreparedChunk", "Rejected", "prepare_records"]
 
@@ -97,8 +97,7 @@ def prepare_records(
         for chunk in _chunks(records):
             yield _prepare(chunk, run_id, source, default_platform)
         return
-    context = multiprocessing.get_context("spawn")  # no fork: the lake's DuckDB is open
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with worker_pool(workers) as pool:
         pending: deque[Future[PreparedChunk]] = deque()
         for chunk in _chunks(records):
             pending.append(pool.submit(_prepare, chunk, run_id, source, default_platform))

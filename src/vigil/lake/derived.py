@@ -8,9 +8,8 @@ output is written under a temporary name and renamed, so a crash leaves no half 
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import pyarrow.parquet as pq
 
 from vigil.lake.files import fsync_path, sql_literal
 from vigil.lake.store import Lake
+from vigil.procpool import worker_pool
 
 __all__ = ["FusedStages", "Stage", "StageResult", "query_stage", "run_fused", "run_stage"]
 
@@ -155,12 +155,8 @@ def _compute_parts(
 ) -> int:
     rows = 0
     if workers > 1 and factory is not None and len(todo) > 1:
-        context = multiprocessing.get_context("spawn")  # no fork: DuckDB handles are open
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(todo)),
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(factory,),
+        with worker_pool(
+            min(workers, len(todo)), initializer=_init_worker, initargs=(factory,)
         ) as pool:
             futures = [pool.submit(_worker_compute, str(lake.root), str(p)) for p in todo]
             for future in as_completed(futures):
