@@ -71,7 +71,7 @@ def extract_posts(
     ``(field, identifiers)`` of its non-empty title and body, in the table's row
     order: what scoring needs, without reading the Arrow rows back into objects.
     """
-    cols: dict[str, list[Any]] = {name: [] for name in OUTPUT_SCHEMA.names}
+    out: list[tuple[Any, ...]] = []
     ids = table.column("id").to_pylist()
     titles = table.column("title_text").to_pylist()
     bodies = table.column("body_text").to_pylist()
@@ -85,9 +85,6 @@ def extract_posts(
     order = [k for k in _FIRST if k in wanted] + [k for k in wanted if k not in _FIRST]
     memo: dict[tuple[str, str], tuple[list[_Row], list[Identifier]]] = {}
     kept: list[PostIdentifiers] = []
-    post_ids, fields = cols["post_id"], cols["field"]
-    kinds, values, raws = cols["kind"], cols["value"], cols["raw"]
-    starts, ends, confs, attrs = cols["start"], cols["end"], cols["confidence"], cols["attrs_json"]
     posts = list(zip(ids, titles, bodies, locations, strict=True))
     for b in range(0, len(posts), _BLOCK):
         entries: list[tuple[int, str, str, tuple[str, str]]] = []
@@ -120,17 +117,13 @@ def extract_posts(
             rows, found = memo[key]
             if keep:
                 kept[row].append((field, found))
-            for kind, value, raw, start, end, conf, attrs_json in rows:
-                post_ids.append(pid)
-                fields.append(field)
-                kinds.append(kind)
-                values.append(value)
-                raws.append(raw)
-                starts.append(start)
-                ends.append(end)
-                confs.append(conf)
-                attrs.append(attrs_json)
-    return pa.table(cols, schema=OUTPUT_SCHEMA), kept
+            if rows:
+                head = (pid, field)
+                out.extend([head + r for r in rows])
+    # One row tuple per identifier, turned into columns at C speed at the end.
+    columns: list[Any] = list(zip(*out, strict=True)) if out else [[]] * len(OUTPUT_SCHEMA)
+    table = pa.table(dict(zip(OUTPUT_SCHEMA.names, columns, strict=True)), schema=OUTPUT_SCHEMA)
+    return table, kept
 
 
 _KIND_NAMES: dict[IdentifierKind, str] = {k: str(k) for k in IdentifierKind}
