@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from vigil.auth.permissions import Permission
 from vigil.web.deps import DB, Principal, problem, require
@@ -41,7 +42,7 @@ async def import_package(
         raise problem(413, "Too large", "a package is at most 64 MiB")
     keys = KeyStore(request.app.state.settings.home)
     try:
-        result = do_import(db, keys, data, actor=who.actor)
+        result = await run_in_threadpool(do_import, db, keys, data, actor=who.actor)
     except PackageError as exc:
         errors = [{"loc": exc.pointer or "/", "msg": str(exc)}]
         raise problem(422, "Package refused", str(exc), errors=errors) from None

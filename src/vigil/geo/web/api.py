@@ -133,5 +133,6 @@ async def import_routes(
         kept = await run_in_threadpool(import_route_file, home(request), file.filename, content)
     except UploadRefused as exc:
         raise import_problem(exc) from None
-    audit(db, who, "geo.routes.import", "file", kept.sha256, {"name": kept.name, "size": kept.size})
+    detail = {"name": kept.name, "size": kept.size}
+    await run_in_threadpool(audit, db, who, "geo.routes.import", "file", kept.sha256, detail)
     return {"name": kept.name, "size": kept.size, "sha256": kept.sha256, "format": kept.format}

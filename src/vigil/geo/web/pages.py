@@ -242,5 +242,6 @@ async def routes_import(
     except UploadRefused as exc:
         context = await run_in_threadpool(_routes_context, request)
         return render(request, "geo/routes.html", {**context, "error": str(exc)}, status_code=422)
-    audit(db, who, "geo.routes.import", "file", kept.sha256, {"name": kept.name, "size": kept.size})
+    detail = {"name": kept.name, "size": kept.size}
+    await run_in_threadpool(audit, db, who, "geo.routes.import", "file", kept.sha256, detail)
     return RedirectResponse("/geo/routes", status_code=303)

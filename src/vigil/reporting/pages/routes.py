@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from vigil.auth.permissions import Permission as P  # noqa: N817 (as the console does)
 from vigil.web.deps import DB, Principal, audit, problem, render, require
@@ -298,8 +299,11 @@ async def referral_validate(
     try:
         found = validate_referral(json.loads(raw))
     except (ValueError, UnicodeDecodeError) as exc:
-        return _referrals_page(request, db, case_id, error=f"not JSON: {exc}", status_code=422)
-    return _referrals_page(request, db, case_id, validated=found)
+        error = f"not JSON: {exc}"
+        return await run_in_threadpool(
+            lambda: _referrals_page(request, db, case_id, error=error, status_code=422)
+        )
+    return await run_in_threadpool(lambda: _referrals_page(request, db, case_id, validated=found))
 
 
 def _referral(db: Session, case_id: str, referral_id: str) -> Any:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from vigil.auth.permissions import Permission as P  # noqa: N817 (as the console does)
 from vigil.web.deps import DB, Principal, audit, problem, render, require
@@ -94,7 +95,7 @@ async def share_import(
     if len(data) > MAX_PACKAGE:
         raise problem(413, "Too large", "a package is at most 64 MiB")
     try:
-        result = import_package(db, _keys(request), data, actor=who.actor)
+        result = await run_in_threadpool(import_package, db, _keys(request), data, actor=who.actor)
     except PackageError as exc:
         errors = [{"loc": exc.pointer or "/", "msg": str(exc)}]
         raise problem(

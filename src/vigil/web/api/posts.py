@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from vigil.auth.permissions import Permission as P  # noqa: N817
 from vigil.explore import BadCursor, Explorer, PostFilter
@@ -53,20 +55,42 @@ class IngestResponse(BaseModel):
     errors: list[RowErrorModel]
 
 
+#: Batches waiting for the lake's single writer before new ones get 503 + Retry-After.
+MAX_WAITING_BATCHES = 64
+
+
+def _writer_gate(request: Request) -> asyncio.Lock:
+    """The app's lake-writer turn (made on first use, inside the running event loop)."""
+    gate: asyncio.Lock | None = getattr(request.app.state, "ingest_gate", None)
+    if gate is None:
+        gate = request.app.state.ingest_gate = asyncio.Lock()
+        request.app.state.ingest_waiting = 0
+    return gate
+
+
 @router.post(
     "/posts",
     status_code=200,
-    responses={413: {"description": "Too many rows", "content": PROBLEM_RESPONSES[400]["content"]}},
+    responses={
+        413: {"description": "Too many rows", "content": PROBLEM_RESPONSES[400]["content"]},
+        503: {
+            "description": "Too many batches waiting",
+            "content": PROBLEM_RESPONSES[400]["content"],
+        },
+    },
 )
-def ingest(
+async def ingest(
     request: Request,
     payload: Annotated[IngestRequest, Body()],
     who: Principal = require(P.POSTS_INGEST),
-    db: Session = DB,
 ) -> IngestResponse:
     """Store a batch of posts in the lake (scored and linked by the next `vigil scan`).
 
     Returns the counts and one error per rejected row (its index and the reason).
+    Batches are written one at a time; while one is written the others wait without
+    holding a worker thread or a database connection, so any number of clients cannot
+    starve the server (past ``MAX_WAITING_BATCHES`` waiting, a batch gets 503 and
+    ``Retry-After``).
     """
 
     from vigil.explore.ingest import ingest_rows
@@ -78,17 +102,37 @@ def ingest(
             "Batch too large",
             f"posts: {len(payload.posts)} rows; send at most {limit} per request",
         )
-    result = ingest_rows(
-        payload.posts, request.app.state.settings, default_platform=payload.platform
-    )
-    audit(
-        db,
-        who,
-        "posts.ingest",
-        "ingest_run",
-        result.run_id,
-        {"received": result.received, "stored": result.stored, "quarantined": result.quarantined},
-    )
+    state = request.app.state
+    gate = _writer_gate(request)
+    if state.ingest_waiting >= MAX_WAITING_BATCHES:
+        raise problem(
+            503, "Busy", f"{state.ingest_waiting} batches are waiting; retry shortly",
+            headers={"Retry-After": "2"},
+        )  # fmt: skip
+
+    def write() -> Any:
+        # The lake write and its audit event, in one worker thread and one short
+        # transaction, taken only when this batch's turn has come.
+        with state.sessions() as db, db.begin():
+            db.connection()  # a workbench that is down fails here (503), before the lake write
+            result = ingest_rows(payload.posts, state.settings, default_platform=payload.platform)
+            detail = {
+                "received": result.received,
+                "stored": result.stored,
+                "quarantined": result.quarantined,
+            }
+            audit(db, who, "posts.ingest", "ingest_run", result.run_id, detail)
+        return result
+
+    state.ingest_waiting += 1
+    try:
+        await gate.acquire()
+    finally:  # also when the client goes away while waiting
+        state.ingest_waiting -= 1
+    try:
+        result = await run_in_threadpool(write)
+    finally:
+        gate.release()
     return IngestResponse(
         run_id=result.run_id,
         received=result.received,

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from vigil.auth.permissions import Permission as P  # noqa: N817 (as the console does)
 from vigil.web.deps import DB, Principal, render, require
@@ -207,8 +208,12 @@ async def victim_add(
 ) -> Response:
     form = await request.form()
     values: dict[str, str | None] = {f: str(form.get(f) or "")[:10_000] for f in VICTIM_FIELDS}
-    with workflow_errors():
-        v = victims.create_victim(db, actor(who), keys(request), case_id, values)
+
+    def create() -> Any:
+        with workflow_errors():
+            return victims.create_victim(db, actor(who), keys(request), case_id, values)
+
+    v = await run_in_threadpool(create)  # database work off the event loop
     return _see_other(f"/victims/{v.id}")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from vigil.web.deps import DB, PUBLIC, csrf_protect, render
 from vigil.workflow.directory import emergency_countries, emergency_numbers
@@ -101,8 +102,14 @@ async def tip_submit(request: Request, db: Session = DB) -> Response:
     except TipFormError as exc:
         return _form_page(request, values, exc.errors, status_code=422)
     settings = request.app.state.settings
-    linked = latest_results_dir(db) or results_dir(request)
-    done = submit_tip(db, parsed, region=settings.default_region, results_dir=linked)
+
+    def store() -> Any:
+        # Database work (and its locks) in a worker thread, never on the event loop: a
+        # wait there would stop every other request, including the one holding the lock.
+        linked = latest_results_dir(db) or results_dir(request)
+        return submit_tip(db, parsed, region=settings.default_region, results_dir=linked)
+
+    done = await run_in_threadpool(store)
     return render(
         request,
         "workflow/tip_thanks.html",
@@ -135,7 +142,7 @@ async def receipt_view(request: Request, db: Session = DB) -> Response:
     form = await request.form()
     if not _allowed(request, "tip_lookups", LOOKUPS_PER_DAY):
         return _slow_down(request)
-    return _receipt_page(request, db, str(form.get("code") or "")[:64])
+    return await run_in_threadpool(_receipt_page, request, db, str(form.get("code") or "")[:64])
 
 
 @router.post("/tip/receipt/add", openapi_extra=PUBLIC, dependencies=CSRF)
@@ -144,11 +151,16 @@ async def receipt_add(request: Request, db: Session = DB) -> Response:
     if not _allowed(request, "tip_submissions", SUBMISSIONS_PER_DAY):
         return _slow_down(request)
     code = str(form.get("code") or "")[:64]
-    error = ""
-    try:
-        add_information(db, code, str(form.get("body") or ""))
-    except InvalidInput as exc:
-        error = str(exc)
-    except NotFound:
-        pass  # the page below says the code does not match
-    return _receipt_page(request, db, code, error)
+    body = str(form.get("body") or "")
+
+    def add() -> Response:
+        error = ""
+        try:
+            add_information(db, code, body)
+        except InvalidInput as exc:
+            error = str(exc)
+        except NotFound:
+            pass  # the page below says the code does not match
+        return _receipt_page(request, db, code, error)
+
+    return await run_in_threadpool(add)
