@@ -8,13 +8,14 @@ DEMO_DIR ?= demo
 DEMO_POSTS ?= 20000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint pytest bench stress audit docs install postgres sysdeps clean help
+.PHONY: demo test lint pytest bench stress fuzz audit docs install postgres sysdeps clean help
 
 help:
 	@echo "make demo   - set up, generate a synthetic corpus and run the pipeline on it"
 	@echo "make test   - set up (PostgreSQL included) and run lint + the whole test suite"
 	@echo "make bench  - run the benchmarks and print each figure beside its baseline"
 	@echo "make stress - the long reliability run: repeated kills, big fuzz budgets, load"
+	@echo "make fuzz   - the atheris fuzzers, FUZZ_SECONDS each (default 60)"
 	@echo "make audit  - dependency audit (pip-audit) of requirements.lock, as a report"
 	@echo "make docs   - regenerate generated docs (CLI reference, settings, indicators, legal KB)"
 
@@ -50,8 +51,8 @@ sysdeps:
 	@scripts/system-deps.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts fuzz
+	$(BIN)/ruff format --check src tests benchmarks scripts fuzz
 	$(BIN)/mypy
 
 pytest: $(STAMP) postgres sysdeps
@@ -61,6 +62,9 @@ test: lint pytest audit
 
 stress: $(STAMP) postgres sysdeps
 	VIGIL_TEST_DATABASE_URL="$$(scripts/test-postgres.sh)" scripts/stress.sh
+
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/run.py --seconds $${FUZZ_SECONDS:-60}
 
 audit: $(STAMP)
 	@BIN=$(BIN) scripts/dependency-audit.sh

@@ -83,6 +83,21 @@ class Verdict:
         }
 
 
+#: what zipfile raises on a damaged archive or member: bad CRC or header, bad deflate data,
+#: a cut file, an unknown compression method or ZIP version (NotImplementedError), an
+#: encrypted member (RuntimeError), a header offset outside the file (OSError from seek),
+#: a name flagged UTF-8 that is not (UnicodeDecodeError, a ValueError)
+_CORRUPT = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+)
+
+
 def _safe_name(name: str) -> bool:
     if not name or "\\" in name or "\x00" in name or name.startswith("/"):
         return False
@@ -97,7 +112,7 @@ def _open_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise BundleError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _CORRUPT as exc:  # e.g. NotImplementedError: "zip file version 23.5"
         raise BundleError(f"{path}: not a ZIP bundle ({exc})") from None
     infos = zf.infolist()
     if len(infos) > limits.max_members:
@@ -106,6 +121,9 @@ def _open_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
     total, seen = 0, set()
     for info in infos:
         name = info.filename
+        if not name:  # ZipInfo.is_dir() raises IndexError on an empty name
+            zf.close()
+            raise BundleError("refused: a member of the bundle has an empty name")
         if info.is_dir():
             if not _safe_name(name.rstrip("/")):
                 zf.close()
@@ -165,7 +183,7 @@ class _Reader:
         try:
             with self.zf.open(name) as fh:
                 return fh.read(self.limits.max_text_bytes + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        except _CORRUPT as exc:
             raise ValueError(f"corrupt in the ZIP file ({exc})") from None
 
     def sha256(self, name: str) -> tuple[str, int] | None:
@@ -178,7 +196,7 @@ class _Reader:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     digest.update(chunk)
                     size += len(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        except _CORRUPT as exc:
             raise ValueError(f"{name} is corrupt in the ZIP file ({exc})") from None
         return digest.hexdigest(), size
 

@@ -171,15 +171,23 @@ def _csv_line(cells: list[str]) -> str:
 
 
 def _read_parquet(path: Path, on_bytes: Progress | None) -> Iterator[RawRecord]:
+    """Rows of a Parquet file; a file (or the rest of one) that pyarrow cannot read gives
+    one record with ``error`` set, numbered as the first row not read, instead of raising."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(path)
-    total_rows = max(pf.metadata.num_rows, 1)
-    size = path.stat().st_size
     number = 0
-    for batch in pf.iter_batches(batch_size=10_000):
-        for row in batch.to_pylist():
-            number += 1
-            yield RawRecord(number, row)
-        if on_bytes:
-            on_bytes(size * batch.num_rows // total_rows)
+    size = path.stat().st_size  # a missing file raises FileNotFoundError, as for JSONL/CSV
+    try:
+        pf = pq.ParquetFile(path)
+        total_rows = max(pf.metadata.num_rows, 1)
+        for batch in pf.iter_batches(batch_size=10_000):
+            for row in batch.to_pylist():
+                number += 1
+                yield RawRecord(number, row)
+            if on_bytes:
+                on_bytes(size * batch.num_rows // total_rows)
+    except (pa.ArrowException, OSError, ValueError) as exc:  # UnicodeDecodeError: bad names
+        what = "not a readable Parquet file" if number == 0 else "unreadable Parquet data"
+        message = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        yield RawRecord(number + 1, None, error=f"{what}: {message}")
