@@ -86,6 +86,20 @@ def test_session_settings_that_answers_depend_on(spark_engine) -> None:  # type:
     assert conf.get("spark.sql.session.timeZone") == "UTC"
     assert conf.get("spark.sql.ansi.doubleQuotedIdentifiers") == "true"
     assert spark_engine.spark.sparkContext.getConf().get("spark.ui.enabled") == "false"
+    # local speed defaults (they change no answer): interpreted plans, adaptive shuffles
+    assert conf.get("spark.sql.codegen.wholeStage") == "false"
+    assert conf.get("spark.sql.adaptive.enabled") == "true"
+
+
+def test_local_defaults_stay_off_clusters_and_yield_to_extra() -> None:
+    local = SparkConfig().conf()
+    assert local["spark.driver.maxResultSize"] == "0"  # the driver is the executor's JVM
+    cluster = SparkConfig(master="yarn").conf()
+    assert "spark.sql.codegen.wholeStage" not in cluster
+    assert "spark.driver.maxResultSize" not in cluster
+    assert cluster["spark.sql.session.timeZone"] == "UTC"
+    mine = SparkConfig(extra={"spark.sql.codegen.wholeStage": "true"}).conf()
+    assert mine["spark.sql.codegen.wholeStage"] == "true"
 
 
 def test_tables_round_trip_through_arrow(spark_engine) -> None:  # type: ignore[no-untyped-def]
@@ -135,12 +149,15 @@ def test_map_arrow_runs_minhash_on_executors_without_pandas(spark_engine) -> Non
     spark_engine.register("src", pa.Table.from_batches([_batch()]))
     spark_engine.map_arrow(
         "bands",
-        "SELECT * FROM src",
+        "SELECT /*+ COALESCE(1) */ * FROM src",  # one partition, as a small lake file
         partial(masked_band_rows, params=LinkParams()),
         BAND_ROWS_SCHEMA,
     )
     got = spark_engine.to_arrow("SELECT node, kind, value FROM bands")
     assert _sorted(got) == _sorted(masked_band_rows(_batch(), LinkParams()))
+    # the one-partition source was dealt over every core before the Python work
+    assert spark_engine.spark.table("bands").rdd.getNumPartitions() == spark_engine.map_partitions
+    assert spark_engine.map_partitions > 1
 
 
 def test_reliable_checkpoints_and_components(spark_engine) -> None:  # type: ignore[no-untyped-def]

@@ -67,6 +67,10 @@ class SparkEngine(EngineAPI):
     plans of the iterative components then grow round after round until the
     driver runs out of memory.
 
+    ``map_partitions``: how many partitions :meth:`map_arrow` spreads its rows over
+    (default ``spark.default.parallelism``: the cores, or what ``SparkConfig``'s
+    ``shuffle_partitions`` set it to).
+
     ``parts_writer``: whether :meth:`write_parquet` lets the executors write Parquet
     parts (then joined into one file); the default is yes unless the master is
     ``local``, where collecting the result through the driver is twice as fast.
@@ -81,6 +85,7 @@ class SparkEngine(EngineAPI):
         *,
         checkpoint: str = "local",
         parts_writer: bool | None = None,
+        map_partitions: int | None = None,
     ) -> None:
         if checkpoint not in CHECKPOINT_MODES:
             raise ValueError(f"checkpoint must be one of {', '.join(CHECKPOINT_MODES)}")
@@ -90,6 +95,8 @@ class SparkEngine(EngineAPI):
         self.checkpoint = checkpoint
         master = str(session.sparkContext.master)
         self.parts_writer = not master.startswith("local") if parts_writer is None else parts_writer
+        #: partitions :meth:`map_arrow` deals its rows into
+        self.map_partitions = map_partitions or max(1, session.sparkContext.defaultParallelism)
         self._frames: dict[str, DataFrame] = {}
 
     # -- the five primitives ---------------------------------------------------------
@@ -146,7 +153,12 @@ class SparkEngine(EngineAPI):
             for batch in batches:
                 yield from fn(batch).cast(schema).to_batches()
 
-        frame = map_in_arrow(self.spark.sql(sql), per_partition, schema)
+        # Spread the rows over every core first: a small lake file is one row group
+        # (one partition) and AQE coalesces a small join into one partition, either
+        # of which leaves the Python work on a single core. An explicit count is
+        # kept by AQE; rows are independent, so how they are dealt changes nothing.
+        source = self.spark.sql(sql).repartition(self.map_partitions)
+        frame = map_in_arrow(source, per_partition, schema)
         self._view(name, self._persist(frame))
         return name
 
