@@ -107,3 +107,24 @@ def timed(fn: object) -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def vigil_cli(*args: str, env: dict[str, str]) -> None:
+    """Run ``python -m vigil ARGS`` (no progress bars); raise if it fails."""
+    subprocess.run(
+        [sys.executable, "-m", "vigil", *args],
+        env={**os.environ, "VIGIL_PROGRESS": "false", **env},
+        check=True,
+        capture_output=True,
+    )
+
+
+def scanned_corpus(
+    base_dir: Path, posts: int, seed: int, env: dict[str, str] | None = None
+) -> tuple[Path, Path, Path]:
+    """``vigil synth`` then ``vigil scan`` under ``base_dir``: (corpus, home, results)."""
+    corpus, home, results = base_dir / "corpus", base_dir / "home", base_dir / "results"
+    vigil_cli("synth", "--posts", str(posts), "--seed", str(seed), "--out", str(corpus), env={})
+    scan = ["scan", str(corpus / "posts.jsonl"), "--out", str(results), "--top", "0"]
+    vigil_cli(*scan, "--clusters", "0", env={"VIGIL_HOME": str(home), **(env or {})})
+    return corpus, home, results

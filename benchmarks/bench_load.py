@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import itertools
 
-from _harness import Figure
+from _harness import Figure, scanned_corpus
 
 LEVELS = (1, 4, 16, 64)
 INGEST_BATCH = 10
@@ -103,15 +103,6 @@ def _pct(values: list[float], q: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-
-def _vigil(*args: str, env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "vigil", *args],
-        env={**os.environ, "VIGIL_PROGRESS": "false", **env},
-        check=True,
-        capture_output=True,
-    )
 
 
 Call = Callable[[httpx.AsyncClient, int], Awaitable[int]]
@@ -226,11 +217,18 @@ def _degradation(rows: list[Row]) -> dict[str, int | None]:
 
 def _check_lake(home: Path, accepted: Accepted) -> tuple[int, int, int]:
     """(accepted, found with the same body hash, found more than once or changed)."""
+    seen = _stored_bodies(home)
+    good = sum(1 for sid, sha in accepted.posts.items() if seen.get(sid) == [sha])
+    bad = sum(1 for sid, hashes in seen.items() if hashes != [accepted.posts.get(sid)])
+    return len(accepted.posts), good, bad
+
+
+def _stored_bodies(home: Path) -> dict[str, list[str]]:
+    """SHA-256 of the body of every load-test post in the lake, by source id."""
     from vigil.lake.store import Lake
     from vigil.settings import get_settings
 
-    seen: dict[str, int] = {}
-    bad = 0
+    seen: dict[str, list[str]] = {}
     with Lake(get_settings(home=home).lake_dir) as lake:
         for batch in lake.iter_posts(columns=["platform", "source_id", "body"]):
             for platform, sid, body in zip(
@@ -239,14 +237,9 @@ def _check_lake(home: Path, accepted: Accepted) -> tuple[int, int, int]:
                 batch.column(2).to_pylist(),
                 strict=True,
             ):
-                if platform != "loadtest":
-                    continue
-                seen[sid] = seen.get(sid, 0) + 1
-                if accepted.posts.get(sid) != hashlib.sha256(body.encode()).hexdigest():
-                    bad += 1
-    good = sum(1 for sid in accepted.posts if seen.get(sid) == 1)
-    bad += sum(1 for n in seen.values() if n > 1)
-    return len(accepted.posts), good, bad
+                if platform == "loadtest":
+                    seen.setdefault(sid, []).append(hashlib.sha256(body.encode()).hexdigest())
+    return seen
 
 
 def _setup(base_dir: Path, posts: int, env: dict[str, str]) -> tuple[Path, Path, str]:
@@ -256,19 +249,7 @@ def _setup(base_dir: Path, posts: int, env: dict[str, str]) -> tuple[Path, Path,
     from vigil.settings import get_settings
     from vigil.store import make_engine, session_factory, upgrade
 
-    corpus, home, results = base_dir / "corpus", base_dir / "home", base_dir / "results"
-    _vigil("synth", "--posts", str(posts), "--seed", "5", "--out", str(corpus), env={})
-    _vigil(
-        "scan",
-        str(corpus / "posts.jsonl"),
-        "--out",
-        str(results),
-        "--top",
-        "0",
-        "--clusters",
-        "0",
-        env={"VIGIL_HOME": str(home), **env},
-    )
+    _corpus, home, results = scanned_corpus(base_dir, posts, 5, env)
     settings = get_settings(home=home, database_url=env.get("VIGIL_DATABASE_URL"))
     upgrade(settings.workbench_url)
     engine = make_engine(settings.workbench_url)
@@ -373,7 +354,8 @@ def table(rows: list[Row], integrity: tuple[int, int, int], hung: str | None = N
         )
     lines.append("")
     for name, point in _degradation(rows).items():
-        where = f"{point} clients" if point else f"not reached up to {LEVELS[-1]} clients"
+        most = max((r.clients for r in rows if r.endpoint == name), default=0)
+        where = f"{point} clients" if point else f"not reached up to {most} clients"
         lines.append(f"- degradation point of {name}: {where}")
     if hung:
         lines.append(f"- **the server stopped answering** after {hung}; the run stopped there")
@@ -658,20 +640,7 @@ def _retry_failed(base: str, token: str, accepted: Accepted) -> list[str]:
 
 
 def _check_restart_lake(home: Path, accepted: Accepted, retried: int) -> RestartIntegrity:
-    from vigil.lake.store import Lake
-    from vigil.settings import get_settings
-
-    seen: dict[str, list[str]] = {}
-    with Lake(get_settings(home=home).lake_dir) as lake:
-        for batch in lake.iter_posts(columns=["platform", "source_id", "body"]):
-            for platform, sid, body in zip(
-                batch.column(0).to_pylist(),
-                batch.column(1).to_pylist(),
-                batch.column(2).to_pylist(),
-                strict=True,
-            ):
-                if platform == "loadtest":
-                    seen.setdefault(sid, []).append(hashlib.sha256(body.encode()).hexdigest())
+    seen = _stored_bodies(home)
     intact = sum(1 for sid, sha in accepted.posts.items() if seen.get(sid) == [sha])
     duplicated = sum(1 for hashes in seen.values() if len(hashes) > 1)
     unacknowledged = sum(1 for sid in seen if sid not in accepted.posts)

@@ -53,7 +53,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Figure
+from _harness import Figure, scanned_corpus
 
 WORKLIST_POSTS = 1_000_000
 SEED_POSTS = 5_000
@@ -340,15 +340,6 @@ def score_load(home: Path, rows: list[dict[str, Any]], token: str, tmp: Path) ->
     return figures
 
 
-def _vigil(*args: str, env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "vigil", *args],
-        env={**os.environ, "VIGIL_PROGRESS": "false", **env},
-        check=True,
-        capture_output=True,
-    )
-
-
 def _expand(results: Path, out: Path, target: int) -> None:
     """``out``: ``results`` repeated with new post ids up to ``target`` posts."""
     import duckdb
@@ -412,19 +403,7 @@ def run(posts: int = 100_000, *, score_only: bool = False) -> list[Figure]:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
         base_dir = Path(tmp)
-        corpus, home, results = base_dir / "corpus", base_dir / "home", base_dir / "results"
-        _vigil("synth", "--posts", str(SEED_POSTS), "--seed", "7", "--out", str(corpus), env={})
-        _vigil(
-            "scan",
-            str(corpus / "posts.jsonl"),
-            "--out",
-            str(results),
-            "--top",
-            "0",
-            "--clusters",
-            "0",
-            env={"VIGIL_HOME": str(home)},
-        )
+        corpus, home, results = scanned_corpus(base_dir, SEED_POSTS, 7)
         big = base_dir / "results-1m"
         if not score_only:
             _expand(results, big, WORKLIST_POSTS)
