@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 #: CPU-timed figures take the best of this many runs (VIGIL_BENCH_REPEAT), vigil and
@@ -107,6 +109,17 @@ def timed(fn: object) -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_async(coro_fn: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+    """``asyncio.run(coro_fn(*args))``, in a thread of its own when this thread already
+    runs an event loop (Playwright's sync API leaves one running in test processes)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro_fn(*args))
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro_fn(*args)).result()
 
 
 def vigil_cli(*args: str, env: dict[str, str]) -> None:

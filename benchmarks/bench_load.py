@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import itertools
 
-from _harness import Figure, scanned_corpus
+from _harness import Figure, run_async, scanned_corpus
 
 LEVELS = (1, 4, 16, 64)
 INGEST_BATCH = 10
@@ -321,11 +321,11 @@ def measure(
         try:
             calls = _calls(accepted)
             # warm up (first score loads the catalogue)
-            asyncio.run(_level(base, "score", calls["score"], 1, 1.0, token))
+            run_async(_level, base, "score", calls["score"], 1, 1.0, token)
             for name in names:
                 call = calls[name]
                 for clients in levels:
-                    out.rows.append(asyncio.run(_level(base, name, call, clients, seconds, token)))
+                    out.rows.append(run_async(_level, base, name, call, clients, seconds, token))
                     if not _responsive(base, timeout=10.0):
                         out.hung = f"{name} at {clients} clients"
                         break
@@ -710,8 +710,8 @@ def measure_restart(
             stopped = True
             try:
                 probed = audit_lock_probe(url, base) if probe else None
-                report = asyncio.run(
-                    _restart_load(base, token, cluster, seconds, clients, accepted, endpoints)
+                report = run_async(
+                    _restart_load, base, token, cluster, seconds, clients, accepted, endpoints
                 )
                 report.probe = probed
                 if _responsive(base):
