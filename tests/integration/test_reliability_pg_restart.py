@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def _port() -> int:
 class Cluster:
     def __init__(self) -> None:
         self.port = _port()
-        self.data = Path(f"/tmp/vigil-reliability-pg-{self.port}")
+        self.data = Path(tempfile.gettempdir()) / f"vigil-reliability-pg-{self.port}"
         self.env = {
             **os.environ,
             "VIGIL_PG_PORT": str(self.port),
