@@ -22,6 +22,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from vigil.auth.accounts import create_user
+from vigil.auth.permissions import Permission as P  # noqa: N817
+from vigil.auth.permissions import Role
+from vigil.auth.principal import Principal
 from vigil.auth.tokens import issue_token
 from vigil.extract.stage import extract_table
 from vigil.indicators.ml.features import FeatureSpec, dense_names
@@ -32,7 +35,7 @@ from vigil.pipeline.inputs import post_text
 from vigil.pipeline.scoring import score_table
 from vigil.settings import Settings
 from vigil.synth.writer import generate
-from vigil.web.api.score import INLINE_BYTES, PostScorer, ScoreResponse
+from vigil.web.api.score import INLINE_BYTES, PostScorer, ScoreLane, ScoreResponse
 from vigil.web.app import create_app
 from vigil.web.config import WebSettings
 
@@ -251,3 +254,73 @@ def test_invalid_posts_are_problems_not_errors(client: TestClient) -> None:
     assert bad_json.status_code == 422
     anonymous = client.post("/api/v1/score", json={"body": "hi"}, headers={"authorization": ""})
     assert anonymous.status_code == 401
+
+
+def test_the_fast_lane_answers_as_the_route_does(
+    client: TestClient, corpus: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pure-ASGI lane and the FastAPI route give the same status, headers and body,
+    for valid posts and for every kind of refusal (the lane hands those to the route)."""
+    requests: list[dict[str, Any]] = [{"json": row} for row in corpus[:15]]
+    requests += [
+        {"json": {"platform": "x", "title": " "}},  # invalid post
+        {"json": [1, 2]},  # not an object
+        {"content": b"{not json", "headers": {"content-type": "application/json"}},
+        # NaN: orjson refuses it, the route's JSON reader takes it (and the post is a text)
+        {"content": b'{"body": NaN}', "headers": {"content-type": "application/json"}},
+        {"content": b'{"body": "hi"}', "headers": {"content-type": "text/plain"}},
+        {"json": {"body": "hi"}, "headers": {"authorization": ""}},  # anonymous
+        {"json": {"body": "hi"}, "headers": {"authorization": "Bearer vgl_unknown"}},
+    ]
+
+    def answers() -> list[tuple[int, dict[str, str], bytes]]:
+        out = []
+        for kw in requests:
+            r = client.post("/api/v1/score", **kw)
+            headers = {k: v for k, v in r.headers.items() if k not in ("date", "set-cookie")}
+            out.append((r.status_code, headers, r.content))
+        return out
+
+    lane = answers()
+    monkeypatch.setattr(ScoreLane, "_eligible", lambda self, scope: False)
+    route = answers()
+    assert [a[0] for a in lane[:15]] == [200] * 15
+    assert [a[0] for a in lane[15:]] == [422, 422, 422, 200, 422, 401, 401]
+    for got, want in zip(lane, route, strict=True):
+        assert got == want
+
+
+def _scope(**over: Any) -> dict[str, Any]:
+    who = Principal(1, "i", frozenset({Role.ANALYST}), via="token", scopes=frozenset({P.SCORE}))
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/v1/score",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"120")],
+        "state": {"principal": who},
+    }
+    scope.update(over)
+    return scope
+
+
+def test_the_fast_lane_takes_only_token_callers_with_small_json_bodies() -> None:
+    lane = ScoreLane(None, fastapi_app=None)  # type: ignore[arg-type]
+    assert lane._eligible(_scope())
+    analyst = frozenset({Role.ANALYST})
+    session = Principal(1, "i", analyst, via="session")
+    no_scope = Principal(1, "i", analyst, via="token", scopes=frozenset({P.POSTS_READ}))
+    big = [(b"content-type", b"application/json"), (b"content-length", b"40000")]
+    chunked = [(b"content-type", b"application/json")]
+    form = [(b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", b"9")]
+    for refused in (
+        _scope(state={"principal": session}),  # a browser: CSRF is the route's to check
+        _scope(state={"principal": no_scope}),
+        _scope(state={}),
+        _scope(method="GET"),
+        _scope(path="/api/v1/scores"),
+        _scope(headers=big),
+        _scope(headers=chunked),
+        _scope(headers=form),
+        _scope(type="websocket"),
+    ):
+        assert not lane._eligible(refused)

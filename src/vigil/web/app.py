@@ -110,17 +110,21 @@ def create_app(
     state.explorer = Explorer(web.results or settings.home / "results")
     state.templates = _templates(specs)
     nav: list[NavItem] = []
+    lanes: list[Any] = []
     for spec in specs:
         module, router = load_router(spec)
         check_routes(router.routes, spec)
         app.include_router(router)
         nav.extend(getattr(module, "NAV", ()))
+        lanes.extend(getattr(module, "MIDDLEWARE", ()))
     state.nav = sorted(nav, key=lambda n: (n.order, n.label))
     state.templates.env.globals["nav_items"] = state.nav
     app.mount("/static/vigil", StaticFiles(directory=_WEB / "static"), name="static")
     for domain, path in domain_dirs(specs, "static"):
         app.mount(f"/static/{domain}", StaticFiles(directory=path), name=f"static-{domain}")
     errors.install(app)
+    for lane in lanes:  # innermost: after the security middleware has run
+        app.add_middleware(lane, fastapi_app=app)
     install(app)
     app.add_middleware(BodyLimitMiddleware, limit_bytes=web.max_body_mb * 1024 * 1024)
     return app

@@ -2,8 +2,11 @@
 
 Domain packages append their own entries here (the only edit they make to vigil.web).
 A router module may also define ``NAV = [NavItem(...)]`` to add links to the console's
-navigation; templates are found in ``vigil/<domain>/templates/`` and static files in
-``vigil/<domain>/static/`` (served under ``/static/<domain>/``).
+navigation, and ``MIDDLEWARE = (cls, ...)``: pure-ASGI classes built as
+``cls(app, fastapi_app=...)`` and installed inside the security middleware, so they see
+the resolved principal (the score route's fast lane is one). Templates are found in
+``vigil/<domain>/templates/`` and static files in ``vigil/<domain>/static/`` (served
+under ``/static/<domain>/``).
 """
 
 from __future__ import annotations
