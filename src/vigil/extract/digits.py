@@ -158,7 +158,7 @@ def _finish(text: str, group: list[Piece]) -> Cluster | None:
         if len(group) == 1:
             p = group[0]
             return Cluster(start, end, p[2], {p[3]})
-        return Cluster(start, end, "".join(p[2] for p in group), {p[3] for p in group})
+        return Cluster(start, end, "".join([p[2] for p in group]), {p[3] for p in group})
     # Extend over letter-digits on both edges ("Ol23" -> 0123, "oONE" -> 01).
     a = start
     while a > 0 and start - a < _MAX_EDGE and text[a - 1] in LETTER_DIGITS:
@@ -185,14 +185,11 @@ def _finish(text: str, group: list[Piece]) -> Cluster | None:
     end = kept[-1][1]
     while end < len(text) and text[end] in _KEYCAP_TAIL:  # keycap / variation marks
         end += 1
-    return Cluster(
-        start=kept[0][0],
-        end=end,
-        digits="".join(p[2] for p in kept),
-        kinds={p[3] for p in kept},
-        glued_left=glued_left,
-        glued_right=glued_right,
-    )
+    if len(kept) == 1:  # the usual case: one digit run glued to a word ("150hh")
+        digits, kinds = kept[0][2], {kept[0][3]}
+    else:
+        digits, kinds = "".join([p[2] for p in kept]), {p[3] for p in kept}
+    return Cluster(kept[0][0], end, digits, kinds, glued_left, glued_right)
 
 
 def clusters(text: str, lower: str) -> list[Cluster]:
