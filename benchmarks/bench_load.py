@@ -810,6 +810,7 @@ def main() -> None:
             print("\ntransport errors:\n" + "\n".join(sorted(set(report.transport_errors))[:20]))
             print("\nlast lines of the server's log:\n" + report.server_log[-4000:])
             sys.exit(1)
+        return
     levels = tuple(int(n) for n in args.levels.split(",") if n)
     names = tuple(n for n in args.endpoints.split(",") if n and n != "tip_form")
     measured = measure(args.posts, args.seconds, levels, names)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make stress`: the long reliability run (docs/reliability.md).
 #   1. the kill -9 harnesses with many more kills (VIGIL_STRESS_KILLS, default 25);
-#   2. the security tests with the hypothesis profile "stress" (2,000 examples per fuzzer);
+#   2. the security tests with the hypothesis profile "stress" (2,000 examples per fuzzer),
+#      the linear-time tests of every parser among them;
 #   3. the atheris harnesses of fuzz/ (fuzz/run.py), FUZZ_SECONDS each (default 60); their
 #      corpora, crashing inputs and summary go to test-artifacts/fuzz/;
 #   4. the load benchmark (benchmarks/bench_load.py), its table printed and saved;

@@ -1,11 +1,14 @@
 """PostgreSQL stopped and started while concurrent clients load a live `vigil serve`.
 
-benchmarks/bench_load.py --pg-restart, bounded for `make test` (a few seconds of load): a
+benchmarks/bench_load.py --pg-restart, bounded for `make test` (24 s of load): a
 real uvicorn subprocess on a private PostgreSQL cluster (scripts/test-postgres.sh on a free
 port with its own data directory; the shared cluster on 55432 is never touched), 8 clients
 on ingest, score, worklist, tip submissions and the tip form page; PostgreSQL is stopped
-after ~30 % of the run and started again ~2 s later. Ingest batches answered with an error
-are sent again after the restart (as a client would); then the lake is checked.
+after ~30 % of the run and started again ~7 s later: longer than the API's 5-second token
+cache, so the security middleware's own token lookups meet the outage too (with a 2 s
+outage every token stayed cached, and the dropped connections the stress run found were
+missed). Ingest batches answered with an error are sent again after the restart (as a
+client would); then the lake is checked.
 
 The audit-lock probe below once froze the whole server: routes that did database work on
 the event loop (the tip form among them) stopped every other request while they waited
@@ -29,7 +32,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def report() -> bench_load.RestartReport:
     return bench_load.measure_restart(
-        seconds=6.0,
+        seconds=24.0,
         clients=8,
         posts=200,
         endpoints=("ingest", "score", "worklist", "tip", "tip_form"),
@@ -54,7 +57,8 @@ def test_every_503_is_a_problem_with_retry_after(report: bench_load.RestartRepor
 
 
 def test_recovers_without_manual_steps(report: bench_load.RestartReport) -> None:
-    for name in ("ingest", "score", "worklist", "tip_form"):
+    # tip submissions included: 429 counts as an answer (10 tips per address and day)
+    for name in ("ingest", "score", "worklist", "tip", "tip_form"):
         after = [o for o in report.outcomes if o.endpoint == name and report.phase(o) == "after"]
         assert after, f"no {name} request after the restart"
         ok = [o for o in after if 200 <= o.status < 300 or o.status == 429]

@@ -1,14 +1,14 @@
 """Extraction time grows linearly on adversarial inputs (ratio test, not a time limit).
 
-Timed in this process's CPU time, so other processes on the machine do not skew it.
+Timed in this process's CPU time, so other processes on the machine do not skew it
+(tests/linear_time.py, shared with the parsers' test in tests/security).
 """
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from linear_time import best_cpu
 from vigil.extract import extract
 
 N = 25_000  # characters; 4N = 100k
@@ -28,12 +28,7 @@ ADVERSARIAL = {
 
 
 def _time(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t = time.process_time()
-        extract(text)
-        best = min(best, time.process_time() - t)
-    return best
+    return best_cpu(lambda: extract(text))
 
 
 @pytest.mark.parametrize("unit", list(ADVERSARIAL.values()), ids=list(ADVERSARIAL))

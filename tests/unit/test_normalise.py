@@ -41,3 +41,25 @@ def test_plain_ascii_only_changes_whitespace(raw: str) -> None:
         out.split()
         == "".join(ch for ch in raw if ch in "\t\n\r" or unicodedata.category(ch) != "Cc").split()
     )
+
+
+_BASES = ("a", " ", "e\u0301", "\u034f", "")
+_MARKS = "\u0300\u0301\u0308\u0323\u0344\u034f\u0f73\uff9e\uff9f"
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_BASES), st.text(alphabet=_MARKS, min_size=20, max_size=100)),
+        max_size=5,
+    ).map(lambda parts: "x" + "".join(base + marks for base, marks in parts))
+)
+def test_long_mark_runs_are_made_stream_safe_once(raw: str) -> None:
+    """A U+034F goes in after every 30 marks (linear-time NFKC), and a second pass over
+    the result changes nothing, even where NFKC turned one character into two marks."""
+    out = normalise_text(raw)
+    assert normalise_text(out) == out
+    run = 0
+    for ch in out:
+        marked = ch != "\u034f" and unicodedata.category(ch).startswith("M")
+        run = run + 1 if marked else 0
+        assert run <= 30

@@ -174,10 +174,18 @@ class _Reader:
         except UnicodeDecodeError:
             raise ValueError(f"{name} is not UTF-8 text") from None
 
+    def _use(self, name: str) -> None:
+        """Each member belongs to one part of the bundle (an item's file, an event's
+        proof, ...): one read each, so that a manifest naming one big member many times
+        cannot make the check take quadratic time."""
+        if name in self.used:
+            raise ValueError(f"{name} is named more than once by the manifest")
+        self.used.add(name)
+
     def raw(self, name: str) -> bytes | None:
         if name not in self.names:
             return None
-        self.used.add(name)
+        self._use(name)
         if self.zf.getinfo(name).file_size > self.limits.max_text_bytes:
             raise ValueError(f"{name} is too large to read")
         try:
@@ -189,7 +197,7 @@ class _Reader:
     def sha256(self, name: str) -> tuple[str, int] | None:
         if name not in self.names:
             return None
-        self.used.add(name)
+        self._use(name)
         digest, size = hashlib.sha256(), 0
         try:
             with self.zf.open(name) as fh:
@@ -255,6 +263,9 @@ def _verify(
             raise ValueError("not an object")
     except ValueError as exc:
         v.fail(f"manifest.json: not valid JSON ({str(exc)[:200]})")
+        return v
+    except RecursionError:
+        v.fail("manifest.json: not valid JSON (nested too deep)")
         return v
     if manifest.get("format") != "vigil-evidence-bundle/v1":
         v.fail(f"manifest.json: unknown bundle format {str(manifest.get('format'))[:60]!r}")

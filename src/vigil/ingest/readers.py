@@ -141,15 +141,28 @@ def _read_csv(path: Path, on_bytes: Progress | None) -> Iterator[RawRecord]:
             errors="replace",
             newline="",
         )
+        # csv's default field limit (128 KiB) is below a post's (1,000,000 characters)
+        csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
         reader = csv.reader(text)
+        line = 0
         try:
             header = next(reader)
         except StopIteration:
             return
+        except csv.Error as exc:
+            yield _csv_error(line, exc)
+            return
         header = [h.strip() for h in header]
         width = len(header)
         line = reader.line_num
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a field over the limit: the rest cannot be framed
+                yield _csv_error(line, exc)
+                return
             start, line = line + 1, reader.line_num
             if not cells or all(not c.strip() for c in cells):
                 continue
@@ -162,6 +175,14 @@ def _read_csv(path: Path, on_bytes: Progress | None) -> Iterator[RawRecord]:
                 )
                 continue
             yield RawRecord(start, dict(zip(header, cells, strict=True)))
+
+
+_CSV_FIELD_LIMIT = 4 * 1024 * 1024
+
+
+def _csv_error(line: int, exc: csv.Error) -> RawRecord:
+    """One quarantined record for the rest of a CSV file that cannot be read."""
+    return RawRecord(line + 1, None, error=f"unreadable CSV from line {line + 1} on: {exc}")
 
 
 def _csv_line(cells: list[str]) -> str:

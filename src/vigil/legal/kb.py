@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema
 import pycountry
 
+from vigil.jsonschema_linear import LinearDraft202012Validator
 from vigil.legal.model import (
     Basis,
     Cite,
@@ -88,10 +89,11 @@ def _schema() -> dict[str, Any]:
 
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
     defs = _schema()["$defs"]
-    return jsonschema.Draft202012Validator(
+    validator: jsonschema.Draft202012Validator = LinearDraft202012Validator(  # linear uniqueItems
         {"$ref": f"#/$defs/{kind}", "$defs": defs},
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
+    return validator
 
 
 def _path_str(path: Iterator[Any] | Any) -> str:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import orjson
 from jsonschema import Draft202012Validator
 
+from vigil.jsonschema_linear import LinearDraft202012Validator
 from vigil.sharing.keys import GroupKey, KeyError_, KeyStore, key_id, verify_signature
 from vigil.sharing.model import (
     Feedback,
@@ -71,7 +72,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema())
+    validator: Draft202012Validator = LinearDraft202012Validator(schema())  # linear uniqueItems
+    return validator
 
 
 def ts(at: datetime) -> str:

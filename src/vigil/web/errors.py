@@ -17,13 +17,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vigil.web.problems import MEDIA_TYPE, Problem, problem_body
 
 #: errors that mean the workbench database is down or unreachable (a 503, not a 500)
-_UNAVAILABLE: tuple[type[Exception], ...] = (
+UNAVAILABLE: tuple[type[Exception], ...] = (
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
     sqlalchemy.exc.TimeoutError,
 )
 
-__all__ = ["install"]
+__all__ = ["UNAVAILABLE", "database_down", "install"]
 
 log = logging.getLogger("vigil.web")
 
@@ -66,6 +66,21 @@ def _respond(
     )
 
 
+async def database_down(request: Request, exc: Exception) -> Response:
+    """The 503 for a workbench database that is down (also sent by the security middleware,
+    which runs outside the exception handlers)."""
+    # The message names no host, driver or statement: the log has the details.
+    log.warning("workbench database unavailable on %s %s: %s", request.method,
+                request.url.path, type(exc).__name__)  # fmt: skip
+    return _respond(
+        request,
+        503,
+        "Service unavailable",
+        "the workbench database cannot be reached; try again shortly",
+        headers={"retry-after": "5"},
+    )
+
+
 def _loc(loc: Any) -> str:
     parts = [str(p) for p in loc]
     return ".".join(parts)
@@ -100,25 +115,13 @@ def install(app: FastAPI) -> None:
             errors,
         )
 
-    async def database_down(request: Request, exc: Exception) -> Response:
-        # The message names no host, driver or statement: the log has the details.
-        log.warning("workbench database unavailable on %s %s: %s", request.method,
-                    request.url.path, type(exc).__name__)  # fmt: skip
-        return _respond(
-            request,
-            503,
-            "Service unavailable",
-            "the workbench database cannot be reached; try again shortly",
-            headers={"retry-after": "5"},
-        )
-
-    for unavailable in _UNAVAILABLE:
+    for unavailable in UNAVAILABLE:
         app.add_exception_handler(unavailable, database_down)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         # Errors raised in middleware (e.g. resolving the session) only reach this handler.
-        if isinstance(exc, _UNAVAILABLE):
+        if isinstance(exc, UNAVAILABLE):
             return await database_down(request, exc)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _respond(request, 500, "Internal error", "the server failed; the error was logged")

@@ -33,6 +33,7 @@ from vigil.auth.permissions import Permission
 from vigil.auth.principal import Principal
 from vigil.auth.sessions import resolve_session
 from vigil.auth.tokens import auth_generation, resolve_token
+from vigil.web import errors
 
 __all__ = [
     "CSRF_COOKIE",
@@ -219,11 +220,19 @@ class SecurityMiddleware:
         if not (16 <= len(cookie) <= 64 and cookie.replace("-", "").replace("_", "").isalnum()):
             fresh = cookie = csrf.new_cookie()
         request.state.csrf_cookie = cookie
-        request.state.principal = who = await self._principal(request)
+        down: Exception | None = None
+        try:
+            who = await self._principal(request)
+        except errors.UNAVAILABLE as exc:
+            # answered here: raised out of this middleware, the error would reach
+            # Starlette's ServerErrorMiddleware, which re-raises it after its response,
+            # and uvicorn would then close the keep-alive connection
+            who, down = None, exc
+        request.state.principal = who
         if who is not None and who.via == "token":
             fresh = None  # API clients need no CSRF cookie (require() checks none for them)
-        static = request.url.path.startswith("/static/")
-        https = request.url.scheme == "https"
+        static = scope["path"].startswith("/static/")
+        https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -242,6 +251,10 @@ class SecurityMiddleware:
                             headers.append("set-cookie", value_b.decode("latin-1"))
             await send(message)
 
+        if down is not None:
+            response = await errors.database_down(request, down)
+            await response(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
 
 

@@ -16,6 +16,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from vigil.ingest.normalise import stream_safe
+
 __all__ = ["AT_RISK", "DANGER", "FIELDS", "TipForm", "TipFormError", "parse_tip_form"]
 
 FIELDS = (
@@ -84,7 +86,7 @@ class TipForm:
 def _clean(value: object) -> str:
     """Text without control characters (newlines and tabs kept), NFC, stripped."""
     text = value if isinstance(value, str) else ""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", stream_safe(text))  # linear time on any input
     return "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co")
     ).strip()
