@@ -5,7 +5,8 @@ Figure 1, "POST /api/v1/score p99, 32 clients": `vigil serve --workers 2` (the
 recommended deployment on this 2-core machine: one process per core) under 32
 concurrent keep-alive clients that send posts from a synthetic corpus one after the
 other (closed loop, no think time) for SCORE_SECONDS after SCORE_WARMUP seconds of
-warm-up; p99 of the request latency, errors counted. Baseline: the same scoring code
+warm-up, connecting once every worker has finished its start-up; p99 of the request
+latency, errors counted. Baseline: the same scoring code
 (``vigil.web.api.score.PostScorer``) behind Python's standard
 ``http.server.ThreadingHTTPServer`` (the naive way to put a function on HTTP), same load.
 More figures: p50 and throughput, and the same run against `--workers 1`.
@@ -81,6 +82,20 @@ def _wait(base: str, proc: subprocess.Popen[bytes], path: str = "/api/v1/health"
         except httpx.HTTPError:
             time.sleep(0.2)
     raise RuntimeError("server did not start")
+
+
+def _settle(pid: int, timeout: float = 120.0) -> None:
+    """Wait until the server's processes stop using CPU: every worker has finished its
+    start-up (the scorer's warm-up), not only the first to answer ``_wait``. Keep-alive
+    clients that connected while one worker was still starting would all stay on the
+    other one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = _cpu_seconds(pid)
+        time.sleep(0.5)
+        if _cpu_seconds(pid) - before < 0.05:
+            return
+    raise RuntimeError("server did not settle")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -285,6 +300,7 @@ def score_load(home: Path, rows: list[dict[str, Any]], token: str, tmp: Path) ->
         )
         try:
             _wait(f"http://127.0.0.1:{port}", server)
+            _settle(server.pid)
             results[workers] = _drive(server, port, "/api/v1/score", bodies, auth)
         finally:
             server.terminate()
