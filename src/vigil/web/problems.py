@@ -82,5 +82,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not allowed", "content": _CONTENT},
     404: {"description": "Not found", "content": _CONTENT},
     422: {"description": "Invalid input", "content": _CONTENT},
+    409: {"description": "Conflicts with the current state", "content": _CONTENT},
+    413: {"description": "Request too large", "content": _CONTENT},
     429: {"description": "Too many requests", "content": _CONTENT},
+    503: {"description": "Workbench database unreachable (retry later)", "content": _CONTENT},
 }

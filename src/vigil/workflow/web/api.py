@@ -114,7 +114,7 @@ def list_queue(
     name: str | None = Query(None, alias="queue", max_length=40),
     status: str = Query("open", pattern="^(open|decided|all)$"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=2**31 - 1),
 ) -> list[Json]:
     """Queue items in priority order, with SLA clocks."""
     with workflow_errors():
@@ -137,7 +137,7 @@ def get_item(
         return queue.item_json(queue.get_item(db, item_id))
 
 
-@router.post("/queue/claim")
+@router.post("/queue/claim", responses={204: {"description": "No free item to claim."}})
 def claim_next(
     response: Response,
     who: Principal = require(Permission.QUEUE_DECIDE),
@@ -268,7 +268,7 @@ def qa_sample(
     who: Principal = require(Permission.QUEUE_ASSIGN),
     db: Session = DB,
     share: float = Query(0.1, gt=0, le=1),
-    seed: int | None = Query(None),
+    seed: int | None = Query(None, ge=0, le=2**32 - 1),
 ) -> list[Json]:
     with workflow_errors():
         return [
