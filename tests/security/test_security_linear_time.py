@@ -13,7 +13,6 @@ The helper is shared with the extractor's test (tests/linear_time.py).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import json
@@ -34,6 +33,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from linear_time import growth
+from sharing_keys import key_pair
 from vigil.evidence.capture import CaptureError, fetch_warc
 from vigil.evidence.verify import BundleError, verify_bundle
 from vigil.indicators.catalogue import load_catalogue
@@ -336,15 +336,7 @@ def test_bundle_verifier_is_linear(case: str, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def receiver(tmp_path_factory: pytest.TempPathFactory) -> KeyStore:
-    tmp = tmp_path_factory.mktemp("keys")
-    sender, receiver = KeyStore(tmp / "a"), KeyStore(tmp / "b")
-    sender.init_org("org-a")
-    receiver.init_org("org-b")
-    sender.new_group("g1")
-    sender.export_group("g1", tmp / "g1.key")
-    receiver.import_group(tmp / "g1.key")
-    receiver.trust("org-a", base64.b64encode(sender.public_key()).decode())
-    return receiver
+    return key_pair(tmp_path_factory.mktemp("keys"))[1]
 
 
 def _signal(i: int, tags: list[Any]) -> dict[str, Any]:

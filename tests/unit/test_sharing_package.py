@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from sharing_keys import key_pair
 from vigil.sharing.blind import Blinder, token
 from vigil.sharing.keys import KeyStore
 from vigil.sharing.model import Opinion, SharedSignal, SignalCategory, SignalType
@@ -23,15 +24,7 @@ AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[KeyStore, KeyStore]:
-    root = tmp_path_factory.mktemp("keys")
-    a, b = KeyStore(root / "a"), KeyStore(root / "b")
-    a.init_org("org-a")
-    b.init_org("org-b")
-    a.new_group("g1")
-    a.export_group("g1", root / "g1.key")
-    b.import_group(root / "g1.key")
-    b.trust("org-a", base64.b64encode(a.public_key()).decode())
-    return a, b
+    return key_pair(tmp_path_factory.mktemp("keys"))
 
 
 def _package(a: KeyStore, n: int = 2) -> bytes:
