@@ -89,6 +89,9 @@ CASES = [
     ("anna [@] example[dot]org", "email", ["anna@example.org"]),
     ("deposit due at signing. Email us", "email", []),
     ("meet me at the hotel", "email", []),
+    ("meet at hotel. anna@example.com", "email", ["anna@example.com"]),
+    ("see you at 5 . anna at example dot com", "email", ["anna@example.com"]),
+    ("anna@example .com", "email", []),
     # urls
     ("see https://Example.ORG/Ads/12.", "url", ["https://example.org/Ads/12"]),
     ("www.example.com", "url", ["https://www.example.com"]),

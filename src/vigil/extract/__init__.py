@@ -32,7 +32,7 @@ from vigil.model import Identifier, IdentifierKind
 
 # Bump whenever extraction output (values, offsets, confidences, attrs) changes: the
 # pipeline keys cached extraction results on it.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 __all__ = [
     "DEFAULT_REGION",

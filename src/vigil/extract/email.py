@@ -19,7 +19,10 @@ from vigil.model import Identifier, IdentifierKind
 __all__ = ["extract_emails", "normalize_email"]
 
 _AT = r"(?:\s*(?:@|[(\[{<]\s*(?:at|@)\s*[)\]}>])\s*|\s+at\s+)"
-_DOT = r"(?:\s*(?:\.|[(\[{<]\s*(?:dot|\.)\s*[)\]}>])\s*|\s+dot\s+)"
+# A plain "." only without spaces around it ("stay at hotel. Mail me" is a sentence): a
+# spaced one used to be matched and then refused, and the refused match swallowed the text
+# up to the next dot, an address there included ("meet at hotel. anna@example.com").
+_DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|\.)\s*[)\]}>]\s*|\s+dot\s+)"
 _EMAIL = compile_re2(
     r"(?i)([a-z0-9][a-z0-9._%+\-]{0,63})(" + _AT + r")([a-z0-9\-]{1,63}(?:" + _DOT
     + r"[a-z0-9\-]{1,63}){1,6})"
