@@ -27,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(1, str(REPO / "tests"))  # shared synthetic fixtures (sharing_partners)
 
 Target = Callable[[bytes], None]
 Seeds = Callable[[], Iterable[bytes]]

@@ -7,26 +7,17 @@ Anything else raised is a finding. Seeds are packages signed by a synthetic part
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import _common
 
 with _common.instrumented("vigil.sharing"):
-    from vigil.sharing.blind import Blinder
-    from vigil.sharing.keys import KeyStore
-    from vigil.sharing.model import Opinion, SharedSignal, SignalCategory, SignalType
-    from vigil.sharing.package import PackageError, SignalPackage, parse, sign
+    # the test suite's synthetic partners (tests/sharing_partners.py: keys, signed packages)
+    from sharing_partners import key_pair, signed_package
+    from vigil.sharing.model import SignalType
+    from vigil.sharing.package import PackageError, parse
 
-AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-SENDER, RECEIVER = KeyStore(_common.SCRATCH / "a"), KeyStore(_common.SCRATCH / "b")
-SENDER.init_org("org-a")
-RECEIVER.init_org("org-b")
-SENDER.new_group("g1")
-SENDER.export_group("g1", _common.SCRATCH / "g1.key")
-RECEIVER.import_group(_common.SCRATCH / "g1.key")
-RECEIVER.trust("org-a", base64.b64encode(SENDER.public_key()).decode())
+SENDER, RECEIVER = key_pair(_common.SCRATCH)
 
 
 def one(data: bytes) -> None:
@@ -37,30 +28,7 @@ def one(data: bytes) -> None:
 
 
 def _package(n: int, kind: SignalType, values: list[str]) -> bytes:
-    blind = Blinder(SENDER.group("g1"))
-    signals = tuple(
-        SharedSignal(
-            type=kind,
-            value=blind(kind, values[i % len(values)]),
-            category=SignalCategory.LABOUR_EXPLOITATION,
-            opinion=Opinion.INVESTIGATION_SEED,
-            first_seen=AT,
-            last_seen=AT,
-            source_org="org-a",
-            tags=("job-ad",),
-        )
-        for i in range(n)
-    )
-    pkg = SignalPackage(
-        kind="signals",
-        id=SignalPackage.new_id(),
-        group="g1",
-        group_key_id=SENDER.group("g1").id,
-        source_org="org-a",
-        created_at=AT,
-        signals=signals,
-    )
-    return sign(pkg, SENDER)
+    return signed_package(SENDER, kind, [values[i % len(values)] for i in range(n)])
 
 
 def seeds() -> Iterator[bytes]:

@@ -33,7 +33,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from linear_time import growth
-from sharing_keys import key_pair
+from sharing_partners import key_pair
 from vigil.evidence.capture import CaptureError, fetch_warc
 from vigil.evidence.verify import BundleError, verify_bundle
 from vigil.indicators.catalogue import load_catalogue

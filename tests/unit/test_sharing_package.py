@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -13,13 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from sharing_keys import key_pair
-from vigil.sharing.blind import Blinder, token
+from sharing_partners import key_pair, signed_package
+from vigil.sharing.blind import token
 from vigil.sharing.keys import KeyStore
-from vigil.sharing.model import Opinion, SharedSignal, SignalCategory, SignalType
-from vigil.sharing.package import PackageError, SignalPackage, parse, schema, sign
-
-AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+from vigil.sharing.model import Opinion, SignalType
+from vigil.sharing.package import PackageError, parse, schema
 
 
 @pytest.fixture(scope="module")
@@ -28,30 +25,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[KeyStore, KeyStore]:
 
 
 def _package(a: KeyStore, n: int = 2) -> bytes:
-    blind = Blinder(a.group("g1"))
-    signals = tuple(
-        SharedSignal(
-            type=SignalType.PHONE,
-            value=blind(SignalType.PHONE, f"+1206555010{i}"),
-            category=SignalCategory.LABOUR_EXPLOITATION,
-            opinion=Opinion.INVESTIGATION_SEED,
-            first_seen=AT,
-            last_seen=AT,
-            source_org="org-a",
-            tags=("job-ad",),
-        )
-        for i in range(n)
-    )
-    pkg = SignalPackage(
-        kind="signals",
-        id=SignalPackage.new_id(),
-        group="g1",
-        group_key_id=a.group("g1").id,
-        source_org="org-a",
-        created_at=AT,
-        signals=signals,
-    )
-    return sign(pkg, a)
+    return signed_package(a, SignalType.PHONE, [f"+1206555010{i}" for i in range(n)])
 
 
 def test_schema_is_valid_json_schema() -> None:
