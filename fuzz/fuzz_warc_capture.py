@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import socket
-import threading
 from collections.abc import Iterator
 
 import _common
@@ -23,37 +21,14 @@ with _common.instrumented("vigil.evidence", "h11", "warcio"):
 
 from warcio.archiveiterator import ArchiveIterator
 
-RESPONSE = [b""]
+from canned_http import CannedServer
 
-
-def _serve(listener: socket.socket) -> None:
-    while True:
-        conn, _ = listener.accept()
-        with conn:
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn.settimeout(2)
-            request = b""
-            try:
-                while b"\r\n\r\n" not in request and len(request) < 65536:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        break
-                    request += chunk
-                conn.sendall(RESPONSE[0])
-                conn.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-
-
-LISTENER = socket.socket()
-LISTENER.bind(("127.0.0.1", 0))
-LISTENER.listen(8)
-URL = f"http://127.0.0.1:{LISTENER.getsockname()[1]}/ad/7"
-threading.Thread(target=_serve, args=(LISTENER,), daemon=True).start()
+SERVER = CannedServer(timeout=2)  # tests/canned_http.py
+URL = SERVER.url("/ad/7")
 
 
 def one(data: bytes) -> None:
-    RESPONSE[0] = data
+    SERVER.response = data
     try:
         warc, summary = fetch_warc(URL, operator="fuzz", timeout=3, max_bytes=1 << 20)
     except CaptureError as exc:

@@ -17,8 +17,6 @@ import hashlib
 import io
 import json
 import shutil
-import socket
-import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -32,6 +30,7 @@ import pyarrow.parquet as pq
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from canned_http import CannedServer
 from linear_time import growth
 from sharing_partners import key_pair
 from vigil.evidence.capture import CaptureError, fetch_warc
@@ -543,34 +542,10 @@ def test_tip_form_is_linear(case: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_server() -> Iterator[tuple[str, list[bytes]]]:
-    response = [b""]
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            with conn:
-                request = b""
-                try:
-                    while b"\r\n\r\n" not in request:
-                        chunk = conn.recv(4096)
-                        if not chunk:
-                            break
-                        request += chunk
-                    conn.sendall(response[0])
-                    conn.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/ad/7", response
-    listener.close()
+def hostile_server() -> Iterator[CannedServer]:
+    server = CannedServer()
+    yield server
+    server.close()
 
 
 WARC: dict[str, tuple[Callable[[int], bytes], int]] = {
@@ -593,15 +568,15 @@ WARC: dict[str, tuple[Callable[[int], bytes], int]] = {
 
 
 @pytest.mark.parametrize("case", list(WARC))
-def test_warc_capture_is_linear(case: str, hostile_server: tuple[str, list[bytes]]) -> None:
-    url, response = hostile_server
+def test_warc_capture_is_linear(case: str, hostile_server: CannedServer) -> None:
+    url = hostile_server.url("/ad/7")
     make, n = WARC[case]
 
     def build(k: int) -> bytes:
         return make(k)
 
     def run(data: bytes) -> object:
-        response[0] = data
+        hostile_server.response = data
         try:
             warc, _ = fetch_warc(url, operator="lt", timeout=30, max_bytes=1 << 30)
         except CaptureError as exc:
