@@ -54,6 +54,19 @@ BOUND = FACTOR * SLACK
 MARKS = "\u0301\u0316"
 
 
+def answering(fn: Callable[[Any], object], *errors: type[Exception]) -> Callable[[Any], object]:
+    """``fn`` with its documented ``errors`` returned instead of raised (a refusal is an
+    answer too, and is timed like one)."""
+
+    def run(arg: Any) -> object:
+        try:
+            return fn(arg)
+        except errors as exc:
+            return exc
+
+    return run
+
+
 def check(make: Callable[[int], Any], run: Callable[[Any], object], n: int, max_n: int = 0) -> None:
     """``max_n`` keeps 8n within a limit the parser enforces (a post's 1,000,000
     characters), past which it refuses the input in constant time and measures nothing."""
@@ -317,11 +330,7 @@ def test_bundle_with_a_manifest_nested_too_deep_gets_a_verdict(tmp_path: Path) -
     assert not verdict.ok and "manifest.json: not valid JSON" in verdict.failures[0]
 
 
-def _verify(path: Path) -> object:
-    try:
-        return verify_bundle(path)
-    except BundleError as exc:
-        return exc
+_verify = answering(verify_bundle, BundleError)
 
 
 @pytest.mark.parametrize("case", list(BUNDLES))
@@ -387,14 +396,7 @@ PACKAGES: dict[str, tuple[Callable[[int], bytes], int]] = {
 @pytest.mark.parametrize("case", list(PACKAGES))
 def test_signal_package_importer_is_linear(case: str, receiver: KeyStore) -> None:
     make, n = PACKAGES[case]
-
-    def run(data: bytes) -> object:
-        try:
-            return parse(data, receiver)
-        except PackageError as exc:
-            return exc
-
-    check(make, run, n)
+    check(make, answering(lambda data: parse(data, receiver), PackageError), n)
 
 
 # -- the YAML loaders --------------------------------------------------------------------------
@@ -424,13 +426,7 @@ def test_catalogue_loader_is_linear(case: str, catalogue_dir: Path) -> None:
         (catalogue_dir / "rules.yaml").write_text(make(k), encoding="utf-8")
         return catalogue_dir
 
-    def run(path: Path) -> object:
-        try:
-            return load_catalogue(path)
-        except CatalogueError as exc:
-            return exc
-
-    check(build, run, n)
+    check(build, answering(load_catalogue, CatalogueError), n)
 
 
 @pytest.fixture(scope="module")
@@ -475,13 +471,7 @@ def test_legal_kb_loader_is_linear(case: str, kb_dir: Path) -> None:
         target.write_text(make(k), encoding="utf-8")
         return kb_dir
 
-    def run(path: Path) -> object:
-        try:
-            return load_kb(path)
-        except KBError as exc:
-            return exc
-
-    check(build, run, n)
+    check(build, answering(load_kb, KBError), n)
 
 
 FACTS: dict[str, tuple[Callable[[int], str], int]] = {
@@ -499,14 +489,11 @@ FACTS: dict[str, tuple[Callable[[int], str], int]] = {
 def test_case_facts_loader_is_linear(case: str) -> None:
     make, n = FACTS[case]
     kb = default_kb()
-
-    def run(text: str) -> object:
-        try:
-            return parse_facts_text(text, name="facts.yaml", kb=kb)
-        except FactsError as exc:
-            return exc
-
-    check(make, run, n)
+    check(
+        make,
+        answering(lambda text: parse_facts_text(text, name="facts.yaml", kb=kb), FactsError),
+        n,
+    )
 
 
 # -- the tip form ------------------------------------------------------------------------------
@@ -528,14 +515,7 @@ TIPS: dict[str, tuple[Callable[[int], dict[str, object]], int]] = {
 @pytest.mark.parametrize("case", list(TIPS))
 def test_tip_form_is_linear(case: str) -> None:
     make, n = TIPS[case]
-
-    def run(fields: dict[str, object]) -> object:
-        try:
-            return parse_tip_form(fields)
-        except TipFormError as exc:
-            return exc
-
-    check(make, run, n)
+    check(make, answering(parse_tip_form, TipFormError), n)
 
 
 # -- WARC capture: a hostile server's response, captured, then read back ----------------------
@@ -572,9 +552,6 @@ def test_warc_capture_is_linear(case: str, hostile_server: CannedServer) -> None
     url = hostile_server.url("/ad/7")
     make, n = WARC[case]
 
-    def build(k: int) -> bytes:
-        return make(k)
-
     def run(data: bytes) -> object:
         hostile_server.response = data
         try:
@@ -585,7 +562,7 @@ def test_warc_capture_is_linear(case: str, hostile_server: CannedServer) -> None
             record.raw_stream.read()
         return None
 
-    check(build, run, n)
+    check(make, run, n)
 
 
 # -- the stream-safe guard in front of Unicode normalisation -----------------------------------
