@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linear_time import best_cpu
 from vigil.indicators import CATEGORIES, Catalogue, Tri, build_catalogue, score_text
 from vigil.indicators.text import WordIndex, fold
 from vigil.model import Identifier, IdentifierKind
@@ -316,13 +316,8 @@ ADVERSARIAL = [
 ]
 
 
-def _time(text: str, reps: int = 5) -> float:
-    best = float("inf")
-    for _ in range(reps):
-        t0 = time.process_time()
-        score_text(text)
-        best = min(best, time.process_time() - t0)
-    return best
+def _time(text: str) -> float:
+    return best_cpu(lambda: score_text(text), 5)
 
 
 @pytest.mark.parametrize("unit", ADVERSARIAL)
