@@ -74,7 +74,7 @@ def _writer_gate(request: Request) -> asyncio.Lock:
     responses={
         413: {"description": "Too many rows", "content": PROBLEM_RESPONSES[400]["content"]},
         503: {
-            "description": "Too many batches waiting",
+            "description": "Too many batches waiting, or the workbench database unreachable",
             "content": PROBLEM_RESPONSES[400]["content"],
         },
     },
