@@ -78,6 +78,7 @@ def test_rescan_is_idempotent(scanned: tuple[Settings, Path], tmp_path: Path) ->
     again = scan([], settings, tmp_path / "again")
     assert again.pipeline.identifiers.parts_done == 0  # nothing recomputed
     assert again.pipeline.scores.parts_done == 0
+    assert again.pipeline.bands is not None and again.pipeline.bands.parts_done == 0
     first = pq.read_table(out / "posts.parquet").select(["post_id", "risk", "band"])
     second = pq.read_table(tmp_path / "again" / "posts.parquet").select(["post_id", "risk", "band"])
     assert first.equals(second)
@@ -208,3 +209,55 @@ def test_parallel_stage_equals_sequential(tmp_path: Path, corpora: tuple[Path, P
             ]
     assert len(tables[1]) == len(tables[2]) == 6
     assert all(a.equals(b) for a, b in zip(tables[1], tables[2], strict=True))
+
+
+def test_pipeline_band_rows_link_as_hashing_in_link(
+    scanned: tuple[Settings, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan hashes texts in its pipeline workers (the lake's ``bands`` stage) and
+    extracts templates in a process pool: the same results as hashing in link()."""
+    import shutil
+
+    import vigil.linking.run as link_run
+    from vigil.lake import Lake
+    from vigil.lake.derived import stage_dir
+    from vigil.linking import LinkParams, link
+    from vigil.linking.textlink import BandFiles, bands_key
+
+    settings, out = scanned
+    with Lake(settings.lake_dir) as lake:
+        parts = lake.part_files()
+        bands_dir = stage_dir(lake, "bands")
+    assert sorted(p.name for p in bands_dir.glob("part-*.parquet")) == [p.name for p in parts]
+    params = LinkParams()
+    files = BandFiles(str(bands_dir / "part-*.parquet"), bands_key(params))
+    dirs = {}
+    for name in ("pre", "own"):
+        dirs[name] = tmp_path / name
+        dirs[name].mkdir()
+        for f in ("posts.parquet", "identifiers.parquet"):
+            shutil.copy(out / f, dirs[name] / f)
+    monkeypatch.setattr(link_run, "TEMPLATE_POOL_MIN", 0)
+    monkeypatch.setattr(link_run, "TEMPLATE_CHUNK", 200)  # several chunks in flight
+    pre = link(dirs["pre"], params, bands=files, incremental=False)
+    monkeypatch.setattr(link_run, "TEMPLATE_POOL_MIN", 10**9)
+    own = link(dirs["own"], params, incremental=False)
+    assert pre.run["text_posts"] == own.run["text_posts"] > 0
+    for f in ("clusters.parquet", "edges.parquet", "post_clusters.parquet"):
+        a, b = pq.read_table(dirs["pre"] / f), pq.read_table(dirs["own"] / f)
+        assert a.num_rows > 0 and a.equals(b), f
+    with pytest.raises(ValueError, match="cannot serve"):
+        link(dirs["pre"], LinkParams(seed=2), bands=files)
+
+
+def test_scan_without_linking_hashes_no_texts(corpora: tuple[Path, Path], tmp_path: Path) -> None:
+    settings = get_settings(home=tmp_path / "home", progress=False, batch_size=500)
+    result = scan([corpora[1] / "posts.jsonl"], settings, tmp_path / "out", link=False)
+    assert result.pipeline.bands is None and result.links is None
+    assert not (settings.lake_dir / "bands").exists()
+    # a later linking scan hashes the parts it finds without bands, and only those
+    linked = scan([], settings, tmp_path / "out2")
+    assert linked.pipeline.scores.parts_done == 0
+    assert linked.pipeline.bands is not None
+    assert linked.pipeline.bands.parts_done == linked.pipeline.identifiers.parts_skipped > 0
+    assert linked.links is not None and linked.links.run["text_posts"] > 0

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["fsync_path", "sql_literal"]
+__all__ = ["RESULTS_PARQUET", "fsync_path", "sql_literal"]
+
+#: DuckDB ``COPY`` options of the scan's results files. zstd level 1: 1M posts in
+#: 7.2 s and 129 MB, against 8.7 s and 120 MB at DuckDB's default level 3.
+RESULTS_PARQUET = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
 
 
 def fsync_path(path: Path) -> None:

@@ -22,10 +22,12 @@ Output tables are written by the engine (``EngineAPI.write_parquet``).
 from __future__ import annotations
 
 import json
+import os
 import platform
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -54,21 +56,27 @@ from vigil.linking.result import (
     RUN_FILE,
     LinkResult,
 )
-from vigil.linking.templates import extract_template, template_tokens
+from vigil.linking.templates import MemberText, template_blobs
 from vigil.linking.text import masked_text
 from vigil.linking.textlink import (
     BAND_ROWS_SCHEMA,
     GROUP_BAND_OFFSET,
+    BandFiles,
     band_rows,
+    bands_key,
     masked_band_rows,
 )
+from vigil.procpool import worker_pool
 
 __all__ = ["link"]
 
 #: posts per MinHash batch (identical masked texts are hashed once per batch)
 TEXT_BATCH = 100_000
 #: sampled group members whose texts are read (and tokenised) at a time for templates
-TEMPLATE_CHUNK = 50_000
+TEMPLATE_CHUNK = 10_000
+#: templates are extracted in a process pool (``threads`` processes) from this many
+#: sampled members on; below it, starting the pool costs more than it saves
+TEMPLATE_POOL_MIN = 40_000
 
 _IMPL = "vigil-minhash/1 (blake2b-64 tokens, fmix64 shingles, datasketch affine32)"
 
@@ -211,6 +219,17 @@ def _old(engine: EngineAPI, name: str, path: Path, cols: str) -> None:
     engine.drop(f"{name}_in")
 
 
+def _precomputed_bands(engine: EngineAPI, name: str, glob: str) -> None:
+    """Append to ``name(kind, value, node)`` the new posts' rows of precomputed band files."""
+    engine.register_parquet("lk_bands_pre", glob)
+    engine.insert(
+        name,
+        "SELECT o.band AS kind, o.hash AS value, p.node FROM lk_bands_pre o "
+        "JOIN lk_posts p ON o.post_id = p.post_id JOIN lk_new n ON n.node = p.node",
+    )
+    engine.drop("lk_bands_pre")
+
+
 def _anchor_kinds(params: LinkParams) -> tuple[str, ...]:
     """Member kinds that anchor a component (``image`` stands for every image key)."""
     out: list[str] = []
@@ -282,41 +301,50 @@ def _group_edges(engine: EngineAPI) -> None:
     )
 
 
-def _template_texts(
-    engine: EngineAPI, inputs: Inputs, nodes: list[int]
-) -> dict[int, tuple[list[str], list[str]]]:
-    """Title and body tokens (identifier spans as ``<kind>``) of the posts ``nodes``,
-    read from the posts file by the engine."""
-    spans: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
-    engine.register("lk_need", pa.table({"node": pa.array(sorted(nodes), pa.int64())}))
-    for r in engine.to_arrow(
-        'SELECT s.node, s.field, s.start, s."end", s.kind FROM lk_spans s '
-        "JOIN lk_need n ON n.node = s.node"
-    ).to_pylist():
-        spans[int(r["node"])].append((int(r["start"]), int(r["end"]), r["kind"], r["field"]))
+def _sampled_texts(engine: EngineAPI, inputs: Inputs, nodes: list[int]) -> None:
+    """``lk_tmpl_texts(node, title_text, body_text)``: the texts of the sampled group
+    members, read from the posts file in one scan (chunks then read this table)."""
+    engine.register("lk_need_all", pa.table({"node": pa.array(sorted(nodes), pa.int64())}))
     cols = ", ".join(
         f"CAST(f.{c} AS STRING) AS {c}" if c in inputs.columns else f"CAST(NULL AS STRING) AS {c}"
         for c in ("title_text", "body_text")
     )
-    texts = engine.to_arrow(
+    engine.materialise(
+        "lk_tmpl_texts",
         f"SELECT p.node, {cols} FROM lk_posts_file f "
         f"JOIN lk_posts p ON CAST(f.{inputs.id_column} AS STRING) = p.post_id "
-        "JOIN lk_need n ON n.node = p.node"
+        "JOIN lk_need_all n ON n.node = p.node",
+    )
+    engine.drop("lk_need_all")
+
+
+def _template_texts(engine: EngineAPI, nodes: list[int]) -> dict[int, MemberText]:
+    """Title, body and identifier spans of the posts ``nodes`` (from ``lk_tmpl_texts``;
+    tokenised where the templates are extracted)."""
+    spans: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
+    engine.register("lk_need", pa.table({"node": pa.array(sorted(nodes), pa.int64())}))
+    rows = engine.to_arrow(
+        'SELECT s.node, s.start, s."end", s.kind, s.field FROM lk_spans s '
+        "JOIN lk_need n ON n.node = s.node"
+    )
+    cols = [rows.column(c).to_pylist() for c in ("node", "start", "end", "kind", "field")]
+    for node, start, end, kind, fld in zip(*cols, strict=True):
+        spans[node].append((start, end, kind, fld))
+    del rows, cols
+    texts = engine.to_arrow(
+        "SELECT t.node, t.title_text, t.body_text FROM lk_tmpl_texts t "
+        "JOIN lk_need n ON n.node = t.node"
     )
     engine.drop("lk_need")
-    out: dict[int, tuple[list[str], list[str]]] = {}
-    for node, title, body in zip(
-        texts.column("node").to_pylist(),
-        texts.column("title_text").to_pylist(),
-        texts.column("body_text").to_pylist(),
-        strict=True,
-    ):
-        sp = spans.get(node, [])
-        out[node] = (
-            template_tokens(str(title or ""), [(s, e, k) for s, e, k, f in sp if f == "title"]),
-            template_tokens(str(body or ""), [(s, e, k) for s, e, k, f in sp if f == "body"]),
+    return {
+        node: (str(title or ""), str(body or ""), spans.get(node, []))
+        for node, title, body in zip(
+            texts.column("node").to_pylist(),
+            texts.column("title_text").to_pylist(),
+            texts.column("body_text").to_pylist(),
+            strict=True,
         )
-    return out
+    }
 
 
 def _templates(
@@ -324,8 +352,9 @@ def _templates(
 ) -> tuple[dict[int, list[dict[str, Any]]], pa.Table]:
     """Templates per cluster label, and the template cache for the index.
 
-    Only the first ``template_sample`` members of each group are read (their texts
-    from the posts file, a chunk of groups at a time).
+    Only the first ``template_sample`` members of each group are read: their texts
+    from the posts file in one scan into an engine table, then a chunk of groups at
+    a time into Python (a process pool extracts the templates of large runs).
     """
     sizes = engine.to_arrow(
         "SELECT t.label, count(*) AS n, min(c.label) AS owner FROM lk_text t "
@@ -360,28 +389,27 @@ def _templates(
             strict=True,
         )
     )
-    blobs: dict[int, str] = {}
     todo = [g for g in groups if (str(ids[g[0]]), g[1]) not in cache]
-    start = 0
-    while start < len(todo):
-        # a chunk of groups whose sampled members' texts are read together
-        end, need = start, 0
-        while end < len(todo) and (end == start or need < TEMPLATE_CHUNK):
-            need += len(members[todo[end][0]])
-            end += 1
-        chunk = todo[start:end]
-        tokens = _template_texts(engine, inputs, [n for g in chunk for n in members[g[0]]])
-        for label, _, _ in chunk:
-            docs = []
-            for n in members[label]:
-                title, body = tokens[n]
-                docs.append([*title, "|", *body])
-            tmpl = extract_template(docs, cities=cities, min_share=params.slot_min_share)
-            blobs[label] = json.dumps(
-                {**tmpl.to_json(), "summary": tmpl.summary()}, ensure_ascii=False, sort_keys=True
-            )
-        del tokens
-        start = end
+
+    def chunks() -> Iterator[list[tuple[int, list[MemberText]]]]:
+        """Groups with their sampled members' texts, read a chunk of groups at a time."""
+        start = 0
+        while start < len(todo):
+            end, need = start, 0
+            while end < len(todo) and (end == start or need < TEMPLATE_CHUNK):
+                need += len(members[todo[end][0]])
+                end += 1
+            chunk = todo[start:end]
+            texts = _template_texts(engine, [n for g in chunk for n in members[g[0]]])
+            yield [(label, [texts[n] for n in members[label]]) for label, _, _ in chunk]
+            start = end
+
+    sampled = [n for g in todo for n in members[g[0]]]
+    workers = (params.threads or os.cpu_count() or 1) if len(sampled) >= TEMPLATE_POOL_MIN else 1
+    _sampled_texts(engine, inputs, sampled)
+    del sampled
+    blobs = _template_blobs(chunks(), cities, params.slot_min_share, workers)
+    engine.drop("lk_tmpl_texts")
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     new_cache: list[dict[str, Any]] = []
     for label, size, owner in groups:
@@ -408,6 +436,30 @@ def _templates(
         ),
     )
     return out, cache_table
+
+
+def _template_blobs(
+    chunks: Iterator[list[tuple[int, list[MemberText]]]],
+    cities: frozenset[str],
+    min_share: float,
+    workers: int,
+) -> dict[int, str]:
+    """Template JSON per group label; with ``workers`` > 1, chunks go to a process
+    pool (a few in flight, so memory stays bounded) while the next ones are read."""
+    blobs: dict[int, str] = {}
+    if workers <= 1:
+        for chunk in chunks:
+            blobs.update(template_blobs(chunk, cities, min_share))
+        return blobs
+    with worker_pool(workers) as pool:
+        pending: deque[Future[list[tuple[int, str]]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(template_blobs, chunk, cities, min_share))
+            while len(pending) > 2 * workers:
+                blobs.update(pending.popleft().result())
+        while pending:
+            blobs.update(pending.popleft().result())
+    return blobs
 
 
 def _cluster_ids(engine: EngineAPI) -> None:
@@ -470,6 +522,7 @@ def link(
     engine: EngineAPI | None = None,
     images_root: Path | None = None,
     incremental: bool = True,
+    bands: BandFiles | None = None,
 ) -> LinkResult:
     """Link the posts of a scan results directory into clusters.
 
@@ -479,8 +532,15 @@ def link(
     ``index/``. With ``incremental`` (the default) and an index from an earlier run
     whose posts are all still present (and the same parameters), only the new posts
     are hashed and joined; the partition is the same as a full run's.
+
+    ``bands``: band rows hashed ahead of the run (``vigil scan`` hashes them in its
+    pipeline workers, part by part) instead of hashing the texts here; same result.
     """
     params = params or LinkParams()
+    if bands is not None and bands.key != bands_key(params):
+        raise ValueError(
+            f"band rows made with {bands.key!r} cannot serve a run with {bands_key(params)!r}"
+        )
     own = engine is None
     eng: EngineAPI = (
         engine
@@ -533,7 +593,9 @@ def link(
                 eng.insert("lk_bands_new", "SELECT kind, value, node FROM lk_bands_in")
                 eng.drop("lk_bands_in")
 
-            if params.text_links and len(new) and eng.distributed:
+            if params.text_links and len(new) and bands is not None:
+                _precomputed_bands(eng, "lk_bands_new", bands.glob)
+            elif params.text_links and len(new) and eng.distributed:
                 # the engine's workers mask and hash their own batches (Spark mapInArrow)
                 eng.map_arrow(
                     "lk_bands_new",

@@ -13,6 +13,7 @@ capitalised word) or ``text``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -20,7 +21,18 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Final
 
-__all__ = ["Slot", "Template", "extract_template", "template_tokens"]
+__all__ = [
+    "MemberText",
+    "Slot",
+    "Template",
+    "extract_template",
+    "member_tokens",
+    "template_blobs",
+    "template_tokens",
+]
+
+#: a group member: title, body and identifier spans ``(start, end, kind, field)``
+MemberText = tuple[str, str, list[tuple[int, int, str, str]]]
 
 _TOKEN: Final = re.compile(r"\S+")
 _EDGE_PUNCT: Final = re.compile(r"^[^\w<>]+|[^\w<>]+$")
@@ -118,6 +130,8 @@ def _slot_type(values: Sequence[str], cities: frozenset[str]) -> str:
 
 def _alignment(med: list[str], other: list[str]) -> list[int]:
     """For each medoid position, the matching position in ``other`` (or -1)."""
+    if med == other:
+        return list(range(len(med)))
     match = [-1] * len(med)
     sm = SequenceMatcher(None, med, other, autojunk=False)
     for block in sm.get_matching_blocks():
@@ -178,11 +192,12 @@ def extract_template(
     """The template and slots of ``docs`` (token lists, see :func:`template_tokens`)."""
     if not docs:
         return Template("", 0)
-    m = _medoid([[_key(t) for t in d] for d in docs])
+    memo: dict[str, str] = {}  # members share most tokens: each is keyed once
+    keys = [[memo[t] if t in memo else memo.setdefault(t, _key(t)) for t in d] for d in docs]
+    m = _medoid(keys)
     med = docs[m]
-    med_keys = [_key(t) for t in med]
     others = [d for i, d in enumerate(docs) if i != m]
-    aligns = [(_alignment(med_keys, [_key(t) for t in d]), d) for d in others]
+    aligns = [(_alignment(keys[m], keys[i]), d) for i, d in enumerate(docs) if i != m]
     differ = [0] * len(med)
     for match, _ in aligns:
         for p, q in enumerate(match):
@@ -216,3 +231,28 @@ def extract_template(
         cursor = end
     out_tokens.extend(med[cursor:])
     return Template(" ".join(out_tokens), len(docs), tuple(slots))
+
+
+def member_tokens(member: MemberText) -> list[str]:
+    """Title tokens, ``|``, body tokens (identifier spans as ``<kind>``)."""
+    title, body, spans = member
+    return [
+        *template_tokens(title, [(s, e, k) for s, e, k, f in spans if f == "title"]),
+        "|",
+        *template_tokens(body, [(s, e, k) for s, e, k, f in spans if f == "body"]),
+    ]
+
+
+def template_blobs(
+    groups: Sequence[tuple[int, Sequence[MemberText]]],
+    cities: frozenset[str],
+    min_share: float,
+) -> list[tuple[int, str]]:
+    """``(label, template JSON with its summary)`` of each ``(label, members)`` group."""
+    out = []
+    for label, members in groups:
+        docs = [member_tokens(m) for m in members]
+        tmpl = extract_template(docs, cities=cities, min_share=min_share)
+        blob = {**tmpl.to_json(), "summary": tmpl.summary()}
+        out.append((label, json.dumps(blob, ensure_ascii=False, sort_keys=True)))
+    return out

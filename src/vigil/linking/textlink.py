@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -11,20 +12,55 @@ import pyarrow.compute as pc
 
 from vigil.linking.minhash import band_hashes, shingle_hashes, signatures, token_hash
 from vigil.linking.params import LinkParams
-from vigil.linking.text import Span, masked_text, tokenise
+from vigil.linking.text import Span, masked_text, spans_by_post, tokenise
 
 __all__ = [
     "BAND_ROWS_SCHEMA",
     "GROUP_BAND_OFFSET",
+    "POST_BANDS_SCHEMA",
+    "BandFiles",
     "band_rows",
+    "bands_key",
     "batch_band_rows",
     "masked_band_rows",
+    "post_band_rows",
 ]
 
 #: group bands are numbered from here (link bands from 0) in the one band table
 GROUP_BAND_OFFSET = 1000
 #: the band table: ``kind`` = band number, ``value`` = band hash
 BAND_ROWS_SCHEMA = pa.schema([("kind", pa.int64()), ("value", pa.int64()), ("node", pa.int64())])
+#: band rows keyed by post id (the lake's ``bands`` stage, the index's ``bands.parquet``)
+POST_BANDS_SCHEMA = pa.schema(
+    [
+        pa.field("band", pa.int64(), nullable=False),
+        pa.field("hash", pa.int64(), nullable=False),
+        pa.field("post_id", pa.string(), nullable=False),
+    ]
+)
+#: the masking, shingling and hashing of this module; a change here must bump it
+_BANDS_VERSION = "1"
+
+
+def bands_key(params: LinkParams) -> str:
+    """What band rows depend on: this module's version and the text parameters."""
+    return (
+        f"{_BANDS_VERSION}/k{params.shingle_size}/p{params.num_perm}/s{params.seed}/"
+        f"{params.bands}x{params.rows}/{params.group_bands}x{params.group_rows}/"
+        f"t{params.min_tokens}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BandFiles:
+    """Band rows computed ahead of a link run (``POST_BANDS_SCHEMA`` Parquet files).
+
+    ``key`` is :func:`bands_key` of the parameters they were made with; a link run
+    with other parameters refuses them. They must cover every post of the run.
+    """
+
+    glob: str
+    key: str
 
 
 def _hash_tokens(values: pa.Array, cache: dict[str, int]) -> npt.NDArray[np.uint64]:
@@ -169,3 +205,28 @@ def masked_band_rows(batch: pa.RecordBatch, params: LinkParams) -> pa.Table:
         spans,
     )
     return batch_band_rows(nodes, texts, params)
+
+
+def post_band_rows(posts: pa.Table, identifiers: pa.Table, params: LinkParams) -> pa.Table:
+    """``POST_BANDS_SCHEMA`` rows of ``posts`` (``id, title_text, body_text``).
+
+    ``identifiers`` are the posts' ``IDENTIFIERS_SCHEMA`` rows, whose spans are masked.
+    The rows equal what a link run computes for the same posts (same functions), so
+    the pipeline can hash each lake part once, in its workers, ahead of linking.
+    """
+    ids = posts.column("id")
+    texts = masked_text(
+        ids.to_pylist(),
+        posts.column("title_text").to_pylist(),
+        posts.column("body_text").to_pylist(),
+        spans_by_post(identifiers),
+    )
+    rows = batch_band_rows(np.arange(posts.num_rows, dtype=np.int64), texts, params)
+    return pa.table(
+        {
+            "band": rows.column("kind"),
+            "hash": rows.column("value"),
+            "post_id": pc.take(ids, rows.column("node")),
+        },
+        schema=POST_BANDS_SCHEMA,
+    )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from vigil.ingest.service import IngestSummary, ProgressHook, ingest_files
 from vigil.lake import Lake
 from vigil.lake.derived import query_stage, stage_dir
-from vigil.lake.files import sql_literal
+from vigil.lake.files import RESULTS_PARQUET, sql_literal
 from vigil.pipeline.stages import IDENTIFIERS_SCHEMA, PipelineResult, run_pipeline
 from vigil.settings import Settings
 
@@ -81,15 +81,27 @@ def scan(
     )
     if engine == "spark":
         return _spark_scan(summary, settings, out_dir, formats=formats, link=link, spark=spark)
-    pipeline = run_pipeline(settings)
+    from vigil.linking import LinkParams
+
+    params = LinkParams() if link else None
+    # with linking, the pipeline's workers also hash each part's texts for it
+    pipeline = run_pipeline(settings, link_params=params)
     posts, bands = export_results(settings, out_dir, formats=formats)
     links = None
-    if link:
+    if params is not None:
         from vigil.indicators import default_catalogue
         from vigil.linking import link as run_link
+        from vigil.linking.textlink import BandFiles, bands_key
         from vigil.pipeline.network import apply_network_indicators
 
-        links = run_link(out_dir, images_root=settings.images_root)
+        with Lake(settings.lake_dir) as lake:
+            band_glob = str(stage_dir(lake, "bands") / "part-*.parquet")
+        links = run_link(
+            out_dir,
+            params,
+            images_root=settings.images_root,
+            bands=BandFiles(band_glob, bands_key(params)),
+        )
         apply_network_indicators(out_dir, default_catalogue())
         bands = _bands(out_dir)
     return ScanResult(summary, pipeline, out_dir, posts, bands, links)
@@ -166,7 +178,7 @@ def export_results(
 
 def _copy(con: Any, select: str, target: Path, fmt: str) -> None:
     tmp = target.with_name(f".tmp-{target.name}")
-    options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT json"
+    options = RESULTS_PARQUET if fmt == "parquet" else "FORMAT json"
     con.execute(f"COPY ({select}) TO {sql_literal(str(tmp))} ({options})")
     tmp.replace(target)
 
