@@ -267,3 +267,30 @@ def test_incremental_run_unlinks_when_a_new_post_blocks_a_text_bucket(tmp_path: 
     )
     assert second.run["incremental"] and second.run["new_posts"] == 1
     assert partition(tmp_path) == []  # x now sees two anchored components: no link
+
+
+def test_engine_spills_under_the_results_dir_and_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB spills beyond ``memory_limit`` into the results directory (not ./.tmp of
+    whoever runs vigil), and that directory is gone after the run."""
+    import vigil.linking.run as link_run
+    from vigil.engine import DuckDBEngine
+
+    spills: list[Path] = []
+
+    class Recording(DuckDBEngine):
+        def __init__(self, *args: Any, temp_directory: str | None = None, **kw: Any) -> None:
+            super().__init__(*args, temp_directory=temp_directory, **kw)
+            assert temp_directory is not None
+            spill = Path(temp_directory)
+            spill.mkdir(parents=True)  # as DuckDB does when it spills
+            (spill / "duckdb_temp_block-0.block").write_bytes(b"\0" * 1024)
+            spills.append(spill)
+
+    monkeypatch.setattr(link_run, "DuckDBEngine", Recording)
+    monkeypatch.chdir(tmp_path)
+    out = scan_dir(tmp_path / "r", [post("p0", "one ad"), post("p1", "another ad")], [])
+    link(out)
+    assert spills == [out / link_run.SPILL_DIR]
+    assert not spills[0].exists() and not (tmp_path / ".tmp").exists()

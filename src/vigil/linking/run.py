@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
@@ -77,6 +78,9 @@ TEMPLATE_CHUNK = 10_000
 #: templates are extracted in a process pool (``threads`` processes) from this many
 #: sampled members on; below it, starting the pool costs more than it saves
 TEMPLATE_POOL_MIN = 40_000
+
+#: DuckDB's spill directory under the results directory (removed after the run)
+SPILL_DIR = ".tmp-link"
 
 _IMPL = "vigil-minhash/1 (blake2b-64 tokens, fmix64 shingles, datasketch affine32)"
 
@@ -545,7 +549,12 @@ def link(
     eng: EngineAPI = (
         engine
         if engine is not None
-        else DuckDBEngine(threads=params.threads, memory_limit=params.memory_limit)
+        else DuckDBEngine(
+            threads=params.threads,
+            memory_limit=params.memory_limit,
+            # beyond memory_limit DuckDB spills here, not to ./.tmp of the caller
+            temp_directory=str(in_dir / SPILL_DIR),
+        )
     )
     timer = _Timer()
     started = time.perf_counter()
@@ -733,3 +742,4 @@ def link(
     finally:
         if own:
             eng.close()
+            shutil.rmtree(in_dir / SPILL_DIR, ignore_errors=True)
