@@ -241,3 +241,18 @@ def test_language_added_by_data_alone(tmp_path: Path) -> None:
     assert [h.matched for h in scored.hits if h.indicator_id == "new_in_town"] == [
         "Tout juste ARRIVEE"
     ]
+
+
+def test_band_sql_bands_as_band_does() -> None:
+    import math
+
+    import duckdb
+
+    catalogue = load_catalogue()
+    edges = [catalogue.review, catalogue.high]
+    risks = [0.0, 1.0, *edges, *(math.nextafter(e, 0.0) for e in edges), 0.5, 0.99]
+    con = duckdb.connect()
+    for risk in risks:
+        sql = f"SELECT {catalogue.band_sql('r')} FROM (SELECT ?::DOUBLE AS r)"
+        (got,) = con.execute(sql, [risk]).fetchone() or ("",)
+        assert got == catalogue.band(risk), risk

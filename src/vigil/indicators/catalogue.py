@@ -121,6 +121,14 @@ class Catalogue:
             return "review"
         return "low"
 
+    def band_sql(self, risk: str) -> str:
+        """:meth:`band` as a SQL expression of the SQL expression ``risk`` (a DOUBLE)."""
+        high, review = float(self.high), float(self.review)
+        return (
+            f"CASE WHEN ({risk}) >= {high!r}::DOUBLE THEN 'high' "
+            f"WHEN ({risk}) >= {review!r}::DOUBLE THEN 'review' ELSE 'low' END"
+        )
+
     def evaluate(
         self,
         text: str,

@@ -81,11 +81,7 @@ def apply_network_indicators(out_dir: Path, catalogue: Catalogue) -> int:
             f"CASE WHEN {amplify} THEN 1 - (1 - p.catalogue_risk) * (1 - u.s_net) "
             "ELSE p.catalogue_risk END"
         )
-        high, review = float(catalogue.high), float(catalogue.review)
-        band = (
-            f"CASE WHEN u.s_net IS NULL THEN p.band WHEN ({new_risk}) >= {high!r}::DOUBLE "
-            f"THEN 'high' WHEN ({new_risk}) >= {review!r}::DOUBLE THEN 'review' ELSE 'low' END"
-        )
+        band = f"CASE WHEN u.s_net IS NULL THEN p.band ELSE {catalogue.band_sql(new_risk)} END"
         tmp = out_dir / ".tmp-posts.parquet"
         con.execute(
             f"COPY (SELECT p.* REPLACE ({new_risk} AS risk, {band} AS band,"
