@@ -20,7 +20,7 @@ from typing import Any
 __all__ = ["worker_pool"]
 
 #: How often a worker checks that its parent is alive (seconds).
-WATCH_SECONDS = 0.5
+WATCH_SECONDS = 0.1
 
 
 def worker_pool(

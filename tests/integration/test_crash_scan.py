@@ -23,7 +23,9 @@ KILLS = int(os.environ.get("VIGIL_STRESS_KILLS", "3"))
 SEED = int(os.environ.get("VIGIL_STRESS_SEED", str(random.SystemRandom().randrange(1 << 30))))
 
 
-def _scan(corpus: Path, home: Path, out: Path) -> subprocess.Popen[bytes]:
+def _scan(
+    corpus: Path, home: Path, out: Path, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "VIGIL_HOME": str(home),
@@ -34,7 +36,7 @@ def _scan(corpus: Path, home: Path, out: Path) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "vigil", "scan", str(corpus), "--out", str(out)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
     )
 
 
@@ -73,8 +75,9 @@ def test_scan_killed_repeatedly_then_rerun_equals_a_clean_scan(tmp_path: Path) -
             proc.send_signal(signal.SIGKILL)
             killed += 1
         proc.wait()
-    final = _scan(corpus, home, out)
-    assert final.wait() == 0
+    final = _scan(corpus, home, out, stderr=subprocess.PIPE)
+    _, err = final.communicate()
+    assert final.returncode == 0, err.decode(errors="replace")[-4000:]
     assert killed, "every run finished before its kill: nothing was tested"
 
     assert _results(out) == _results(tmp_path / "clean-out")

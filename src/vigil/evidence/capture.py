@@ -64,7 +64,8 @@ def fetch_warc(
                     raise CaptureError(f"{url}: response larger than {max_bytes:,} bytes")
             request = resp.request
             history = [str(r.url) for r in resp.history]
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        # InvalidURL is not an HTTPError: a redirect to a malformed Location raises it
         raise CaptureError(f"{url}: {type(exc).__name__}: {exc}") from None
     finished = datetime.now(UTC)
     final_url = str(resp.url)

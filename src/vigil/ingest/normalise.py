@@ -73,7 +73,12 @@ def _stream_safe_slow(text: str) -> str:
 
 
 def normalise_text(raw: str) -> str:
-    """Return the plain, normalised form of ``raw`` (idempotent)."""
+    """Return the plain, normalised text a reader of ``raw`` sees.
+
+    The result is plain text, not HTML: normalising it again is not a no-op where it
+    shows markup-like text (``&amp;lt;b&amp;gt;`` reads ``&lt;b&gt;``, which a second
+    call would strip as a tag). Ingest normalises each raw field exactly once.
+    """
     if not raw:
         return ""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")

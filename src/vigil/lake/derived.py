@@ -3,11 +3,13 @@
 A stage (extraction now; indicators and scoring later) maps a posts part to a derived
 table. Its output lives in ``lake/<stage>/`` with the same part names, so re-running
 computes only the parts that are new; a version change recomputes everything. Each
-output is written under a temporary name and renamed, so a crash leaves no half part.
+output is written under a temporary name (the writer's own) and renamed, so a crash
+leaves no half part.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
 from contextlib import contextmanager
@@ -86,7 +88,9 @@ def _prepare(lake: Lake, stage: Stage) -> Path:
 
 def _write_part(table: pa.Table, stage: Stage, root: Path, part: Path) -> int:
     out_dir = root / stage.name
-    tmp = out_dir / f".tmp-{part.name}"
+    # The temporary name is this process's own: a worker orphaned by a killed run can
+    # still be finishing the same part, and must never rename this writer's file.
+    tmp = out_dir / f".tmp-{os.getpid()}-{part.name}"
     pq.write_table(table.cast(stage.schema), tmp, compression="zstd")
     fsync_path(tmp)
     tmp.replace(out_dir / part.name)
