@@ -24,6 +24,8 @@ from vigil.evidence.note import (
 from vigil.evidence.records import canonical_json, event_commitment, event_leaf_data
 from vigil.evidence.tlogproof import TlogProofError, format_tlog_proof, parse_tlog_proof
 
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
 # golang.org/x/mod/sumdb/note test vectors (note_test.go)
 GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
@@ -82,10 +84,28 @@ def test_tampered_checkpoints_fail() -> None:
     for bad in [
         note.replace("\n5\n", "\n6\n"),
         note.replace("example.org/log\n", "example.org/lag\n", 1),
-        note[:-3] + ("A" if note[-3] != "A" else "B") + note[-2:],
+        # a character inside the signature (the last one before "=" has unused bits)
+        note[:-20] + ("A" if note[-20] != "A" else "B") + note[-19:],
     ]:
         with pytest.raises(NoteError):
             open_checkpoint(bad, log.verifier)
+
+
+def test_non_canonical_base64_is_refused() -> None:
+    # 4-byte key id + 64-byte signature: 68 bytes end in a 2-byte group, "xxx=", whose
+    # last character carries 2 unused bits; flipping them decodes to the same bytes
+    log = Signer.generate("example.org/log")
+    note = _checkpoint(log)
+    assert note.endswith("=\n") and not note.endswith("==\n")
+    last = _B64.index(note[-3])
+    twin = note[:-3] + _B64[last ^ 1] + note[-2:]
+    assert base64.b64decode(twin.split(" ")[-1]) == base64.b64decode(note.split(" ")[-1])
+    with pytest.raises(NoteError, match="not base64"):
+        open_checkpoint(twin, log.verifier)
+    root = note.split("\n")[2]
+    odd = root[:-2] + _B64[_B64.index(root[-2]) ^ 1] + root[-1:]
+    with pytest.raises(NoteError, match="root hash is not base64"):
+        parse_checkpoint(note.split("\n\n")[0].replace(root, odd) + "\n")
 
 
 def test_cosignatures_count_only_for_known_witnesses() -> None:

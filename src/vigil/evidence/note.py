@@ -49,6 +49,19 @@ _MAX_SIGNATURES = 100
 _U64 = 2**64 - 1
 
 
+def _b64decode(text: str) -> bytes:
+    """Strict standard base64: only its alphabet, and only the canonical encoding.
+
+    Python (like Go's default decoder) ignores the unused low bits of the last
+    character, so ``...A=`` and ``...B=`` decode alike; a note whose text was changed
+    that way must not verify as the signed one.
+    """
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode() != text:
+        raise binascii.Error("not the canonical base64 encoding")
+    return raw
+
+
 class NoteError(ValueError):
     """A malformed note, key or checkpoint, or a signature that does not verify."""
 
@@ -96,7 +109,7 @@ class Verifier:
         name, hex_id, b64 = parts
         _check_name(name)
         try:
-            raw = base64.b64decode(b64, validate=True)
+            raw = _b64decode(b64)
             key_id = bytes.fromhex(hex_id)
         except (binascii.Error, ValueError):
             raise NoteError("the verifier key's id or key is not valid hex/base64") from None
@@ -141,7 +154,7 @@ class Signer:
         name, hex_id, b64 = parts[2:]
         _check_name(name)
         try:
-            raw = base64.b64decode(b64, validate=True)
+            raw = _b64decode(b64)
             key_id = bytes.fromhex(hex_id)
         except (binascii.Error, ValueError):
             raise NoteError("the signer key is not valid hex/base64") from None
@@ -179,7 +192,7 @@ def split_note(note: str) -> tuple[str, list[_SigLine]]:
         if len(parts) != 3 or parts[0] != _DASH:
             raise NoteError(f"signature line {n} is malformed: {line[:80]!r}")
         try:
-            raw = base64.b64decode(parts[2], validate=True)
+            raw = _b64decode(parts[2])
         except binascii.Error:
             raise NoteError(f"signature line {n} is not base64") from None
         if len(raw) < 5:
@@ -273,7 +286,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if size > _U64:
         raise NoteError("checkpoint size does not fit in 64 bits")
     try:
-        root = base64.b64decode(root_s, validate=True)
+        root = _b64decode(root_s)
     except binascii.Error:
         raise NoteError("checkpoint root hash is not base64") from None
     if len(root) != 32:
