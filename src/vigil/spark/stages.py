@@ -1,9 +1,9 @@
 """The bulk per-post stages as Arrow batch functions for Spark executors.
 
 :func:`analyse_batch` runs extraction, the indicators and scoring on one Arrow batch
-of lake posts: the very functions the DuckDB pipeline runs on a lake part
-(:func:`vigil.extract.stage.extract_table`, :func:`vigil.pipeline.scoring.score_table`).
-Both are pure functions of each post, so a post gets the same identifiers and the
+of lake posts: the very function the DuckDB pipeline runs on a lake part
+(:func:`vigil.pipeline.scoring.extract_and_score`, extraction then scoring in one pass).
+It is a pure function of each post, so a post gets the same identifiers and the
 same score however the posts are cut into batches (with a trained model, its
 calibrated probability is computed per post as well).
 
@@ -52,21 +52,14 @@ def analyse_batch(
     batch: pa.RecordBatch, *, region: str, model: RiskModel | None = None
 ) -> pa.Table:
     """Identifiers and scores of one batch of lake posts (``INPUT_COLUMNS``)."""
-    from vigil.extract.stage import extract_table
     from vigil.indicators import default_catalogue
-    from vigil.pipeline.scoring import score_table
+    from vigil.pipeline.scoring import extract_and_score
 
     posts = pa.Table.from_batches([batch])
-    idents = extract_table(
-        posts.select(["id", "title_text", "body_text", "location"]), region=region
+    idents, scores = extract_and_score(
+        posts, region=region, catalogue=default_catalogue(), model=model
     )
     idents = idents.cast(IDENTIFIERS_SCHEMA)
-    scores = score_table(
-        posts.select(["id", "title_text", "body_text", "meta_json", "language"]),
-        idents,
-        catalogue=default_catalogue(),
-        model=model,
-    )
     return scores.append_column(ANALYSED_SCHEMA.field("identifiers"), _nest(posts, idents))
 
 
