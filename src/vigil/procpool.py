@@ -13,11 +13,15 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
 
-__all__ = ["worker_pool"]
+__all__ = ["map_ahead", "worker_pool"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: How often a worker checks that its parent is alive (seconds).
 WATCH_SECONDS = 0.1
@@ -36,6 +40,23 @@ def worker_pool(
         initializer=_start_worker,
         initargs=(os.getpid(), initializer, initargs),
     )
+
+
+def map_ahead(
+    pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T], ahead: int
+) -> Iterator[R]:
+    """``fn(item)`` for each of ``items``, in order, computed in ``pool``.
+
+    At most ``ahead`` tasks are in flight: ``items`` is read lazily, so a large input
+    is never submitted (and held in memory) all at once.
+    """
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        while len(pending) > ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _start_worker(

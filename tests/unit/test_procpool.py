@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 PARENT = """
@@ -52,3 +53,20 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
     while any(_alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [p for p in workers if _alive(p)], "pool workers outlived their parent"
+
+
+def test_map_ahead_keeps_order_and_reads_items_lazily() -> None:
+    from vigil.procpool import map_ahead, worker_pool
+
+    read: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(20):
+            read.append(i)
+            yield i
+
+    with worker_pool(2) as pool:
+        out = map_ahead(pool, abs, (-i for i in items()), ahead=3)
+        assert next(out) == 0
+        assert len(read) == 4  # the first result came once 4 tasks were in flight
+        assert list(out) == list(range(1, 20))

@@ -9,10 +9,9 @@ tables, which cross the process boundary as a few buffers instead of thousands o
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -22,7 +21,7 @@ from vigil.ingest.readers import RawRecord, parse_jsonl
 from vigil.ingest.rows import to_lake_row
 from vigil.ingest.schema import InvalidRow, validate_row
 from vigil.lake.schema import POSTS_SCHEMA
-from vigil.procpool import worker_pool
+from vigil.procpool import map_ahead, worker_pool
 
 __all__ = ["PreparedChunk", "Rejected", "prepare_records"]
 
@@ -97,11 +96,6 @@ def prepare_records(
         for chunk in _chunks(records):
             yield _prepare(chunk, run_id, source, default_platform)
         return
+    prepare = partial(_prepare, run_id=run_id, source=source, default_platform=default_platform)
     with worker_pool(workers) as pool:
-        pending: deque[Future[PreparedChunk]] = deque()
-        for chunk in _chunks(records):
-            pending.append(pool.submit(_prepare, chunk, run_id, source, default_platform))
-            while len(pending) > 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield from map_ahead(pool, prepare, _chunks(records), 2 * workers)

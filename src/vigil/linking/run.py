@@ -26,9 +26,8 @@ import os
 import platform
 import shutil
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -67,7 +66,7 @@ from vigil.linking.textlink import (
     bands_key,
     masked_band_rows,
 )
-from vigil.procpool import worker_pool
+from vigil.procpool import map_ahead, worker_pool
 
 __all__ = ["link"]
 
@@ -455,14 +454,10 @@ def _template_blobs(
         for chunk in chunks:
             blobs.update(template_blobs(chunk, cities, min_share))
         return blobs
+    build = partial(template_blobs, cities=cities, min_share=min_share)
     with worker_pool(workers) as pool:
-        pending: deque[Future[list[tuple[int, str]]]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(template_blobs, chunk, cities, min_share))
-            while len(pending) > 2 * workers:
-                blobs.update(pending.popleft().result())
-        while pending:
-            blobs.update(pending.popleft().result())
+        for done in map_ahead(pool, build, chunks, 2 * workers):
+            blobs.update(done)
     return blobs
 
 

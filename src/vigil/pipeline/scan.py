@@ -94,8 +94,8 @@ def scan(
         from vigil.linking.textlink import BandFiles, bands_key
         from vigil.pipeline.network import apply_network_indicators
 
-        with Lake(settings.lake_dir) as lake:
-            band_glob = str(stage_dir(lake, "bands") / "part-*.parquet")
+        # the pipeline's bands stage, lake/bands/ (no need to open the lake for a path)
+        band_glob = str(settings.lake_dir / "bands" / "part-*.parquet")
         links = run_link(
             out_dir,
             params,
